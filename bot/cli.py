@@ -1,0 +1,321 @@
+"""The `themabot` command line: run the bot, create rounds and invites, progress and reports."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings, require_token
+from conversations.template import TemplateError, load_template
+
+log = logging.getLogger("themabot")
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-03-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="themabot",
+        description="Collect theme input from colleagues in Telegram and compile an overview.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="run the bot (long polling)")
+
+    rounds = sub.add_parser("round", help="manage rounds").add_subparsers(
+        dest="round_command", required=True, metavar="ACTION"
+    )
+    create = rounds.add_parser("create", help="create a round from a template")
+    create.add_argument("--name", required=True, help="name of the round")
+    create.add_argument(
+        "--template", default="ivp", help="template file (.toml) or built-in key (default: ivp)"
+    )
+    create.add_argument("--deadline", type=_date, help="last day to answer, YYYY-MM-DD")
+    create.add_argument("--no-reminders", action="store_true", help="switch reminders off")
+    create.add_argument("--reminder-hour", type=int, help="local hour reminders go out (7-18)")
+    create.add_argument("--json", action="store_true", help="print JSON")
+    listing = rounds.add_parser("list", help="list rounds")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    invite = sub.add_parser("invite", help="invite a colleague (or a coordinator) to a round")
+    invite.add_argument("--round", type=int, required=True, help="round id")
+    invite.add_argument("--name", required=True, help="the colleague's name")
+    invite.add_argument(
+        "--theme",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="theme key(s); repeat or list several. None: the colleague picks",
+    )
+    invite.add_argument("--coordinator", action="store_true", help="invite a coordinator")
+    invite.add_argument("--json", action="store_true", help="print JSON")
+
+    progress = sub.add_parser("progress", help="show a round's progress")
+    progress.add_argument("--round", type=int, required=True, help="round id")
+    progress.add_argument("--json", action="store_true", help="print JSON")
+
+    report = sub.add_parser("report", help="write the compiled overview to a file")
+    report.add_argument("--round", type=int, required=True, help="round id")
+    report.add_argument("--format", default="html", help="html, docx, md, xlsx or csv")
+    report.add_argument("--output", required=True, type=Path, help="file to write")
+    report.add_argument("--json", action="store_true", help="print JSON")
+
+    template = sub.add_parser("template", help="work with template files").add_subparsers(
+        dest="template_command", required=True, metavar="ACTION"
+    )
+    check = template.add_parser("check", help="validate a template file")
+    check.add_argument("file", help="template file (.toml) or built-in key")
+    check.add_argument("--json", action="store_true", help="print JSON")
+
+    demo = sub.add_parser("demo", help="run an offline demo against a local Bot API stand-in")
+    demo.add_argument("--output", type=Path, default=Path("demo-output"), help="output folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs a command; user errors print one line and return 2, never a traceback."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            return run(settings)
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo(args.output))
+        if args.command == "template":
+            return template_check(args)
+        return asyncio.run(_dispatch(settings, args))
+    except (SettingsError, TemplateError, CliError) as exc:
+        print(f"themabot: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(settings: Settings) -> int:
+    """Runs the bot until interrupted; updates sent while it was down are handled, not dropped."""
+    require_token(settings)
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+def template_check(args: argparse.Namespace) -> int:
+    template = load_template(args.file)
+    questions = sum(len(template.questions_for(t.key)) for t in template.themes)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": True,
+                    "key": template.key,
+                    "themes": len(template.themes),
+                    "questions": questions,
+                }
+            )
+        )
+    else:
+        print(
+            f"{args.file}: ok — {template.title}: {len(template.themes)} themes, "
+            f"{len(template.questions)} questions per theme"
+        )
+    return 0
+
+
+async def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.store import Store
+
+    store = await Store.open(settings.db)
+    try:
+        if args.command == "round":
+            if args.round_command == "create":
+                return await round_create(store, args)
+            return await round_list(store, args)
+        if args.command == "invite":
+            return await invite(store, args)
+        if args.command == "progress":
+            return await progress(store, settings, args)
+        if args.command == "report":
+            return await report(store, settings, args)
+    finally:
+        await store.close()
+    raise CliError(f"unknown command {args.command}")  # pragma: no cover - argparse guards
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def round_create(store, args: argparse.Namespace) -> int:
+    template = load_template(args.template)
+    changes: dict = {}
+    if args.reminder_hour is not None:
+        if not 7 <= args.reminder_hour <= 18:
+            raise CliError("--reminder-hour must be between 7 and 18")
+        changes["hour"] = args.reminder_hour
+    if changes:
+        template = template.model_copy(
+            update={"reminders": template.reminders.model_copy(update=changes)}
+        )
+    async with store.write() as tx:
+        round_ = await tx.create_round(
+            args.name, template, args.deadline, _now(), reminders_enabled=not args.no_reminders
+        )
+    themes = [{"key": t.key, "title": t.title} for t in template.themes]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "round": round_.id,
+                    "name": round_.name,
+                    "template": template.key,
+                    "deadline": args.deadline.isoformat() if args.deadline else None,
+                    "themes": themes,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(f"Round {round_.id} created: {round_.name} ({template.title})")
+        for t in themes:
+            print(f"  {t['key']:<20} {t['title']}")
+        print(f"Invite colleagues: themabot invite --round {round_.id} --name NAME --theme KEY")
+    return 0
+
+
+async def round_list(store, args: argparse.Namespace) -> int:
+    async with store.read() as tx:
+        rounds = await tx.list_rounds()
+    rows = [
+        {
+            "round": r.id,
+            "name": r.name,
+            "template": r.template.key,
+            "deadline": r.deadline.isoformat() if r.deadline else None,
+        }
+        for r in rounds
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        for r in rows:
+            print(
+                f"{r['round']:>4}  {r['name']}  ({r['template']}, deadline {r['deadline'] or '-'})"
+            )
+    return 0
+
+
+async def invite(store, args: argparse.Namespace) -> int:
+    from bot.coordination import deep_link
+
+    async with store.write() as tx:
+        round_ = await tx.get_round(args.round)
+        if round_ is None:
+            raise CliError(f"no round {args.round} (see `themabot round list`)")
+        keys = [k.strip().lower() for k in args.theme]
+        unknown = [k for k in keys if round_.template.theme(k) is None]
+        if unknown:
+            known = ", ".join(t.key for t in round_.template.themes)
+            raise CliError(f"unknown theme {', '.join(unknown)} (themes: {known})")
+        keys = list(dict.fromkeys(keys))
+        _, token = await tx.create_invite(
+            round_.id, args.name, keys, _now(), coordinator=args.coordinator
+        )
+        username = await tx.get_meta("bot_username")
+    link = deep_link(username, token)
+    if args.json:
+        data = {
+            "token": token,
+            "round": round_.id,
+            "name": args.name,
+            "themes": keys,
+            "coordinator": args.coordinator,
+        }
+        if link:
+            data["link"] = link
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(
+            f"Invite for {args.name} in round {round_.id} ({', '.join(keys) or 'themes of choice'})"
+        )
+        print(
+            link
+            or f"Token: {token}  (send /start {token} to the bot; the link appears once "
+            "the bot has run and knows its username)"
+        )
+    return 0
+
+
+async def progress(store, settings: Settings, args: argparse.Namespace) -> int:
+    from bot.coordination import progress_text
+    from bot.texts import catalogue
+    from reports.progress import round_progress
+
+    async with store.read() as tx:
+        snapshot = await tx.snapshot(args.round)
+    if snapshot is None:
+        raise CliError(f"no round {args.round}")
+    result = round_progress(snapshot)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        import html
+        import re
+
+        text = progress_text(result, catalogue(settings.language))
+        print(html.unescape(re.sub(r"</?[a-z]+>", "", text)))
+    return 0
+
+
+async def report(store, settings: Settings, args: argparse.Namespace) -> int:
+    from reports.overview import build_overview
+    from reports.render import UnknownFormatError, render
+
+    async with store.read() as tx:
+        snapshot = await tx.snapshot(args.round)
+    if snapshot is None:
+        raise CliError(f"no round {args.round}")
+    overview = build_overview(snapshot, _now().astimezone(settings.zone))
+    try:
+        data = render(overview, args.format)
+    except UnknownFormatError as exc:
+        raise CliError(str(exc)) from None
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "round": args.round,
+                    "format": args.format,
+                    "output": str(args.output),
+                    "bytes": len(data),
+                }
+            )
+        )
+    else:
+        print(f"Wrote {args.output} ({len(data):,} bytes)")
+    return 0

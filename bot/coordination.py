@@ -1,0 +1,229 @@
+"""Handlers for coordinators: progress, the overview document, invites and rounds."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot import callbacks
+from bot.callbacks import Action
+from bot.handlers import Context, is_coordinator, reply
+from bot.sending import split_text
+from bot.services import Services, services
+from bot.texts import Catalogue, catalogue
+from reports.overview import build_overview
+from reports.progress import RoundProgress, State, round_progress
+from reports.render import FORMATS, UnknownFormatError, filename, render
+from reports.summary import summary_text
+from storage.records import Round
+from storage.store import Tx
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FORMAT = "html"
+
+
+def deep_link(username: str | None, token: str) -> str | None:
+    """Returns the invite's t.me link, once the bot's username is known."""
+    return f"https://t.me/{username}?start={token}" if username else None
+
+
+async def active_round(tx: Tx, user_id: int) -> Round | None:
+    """Returns the round a coordinator works on: the one they picked, else the newest."""
+    row = await tx.coordinator(user_id)
+    if row is not None and row["active_round_id"] is not None:
+        round_ = await tx.get_round(row["active_round_id"])
+        if round_ is not None:
+            return round_
+    rounds = await tx.list_rounds()
+    return rounds[-1] if rounds else None
+
+
+async def _coordinator_round(
+    update: Update, context: Context
+) -> tuple[Round | None, Catalogue] | None:
+    """Checks the role; returns the active round and texts, or None after a polite refusal."""
+    s = services(context)
+    t = catalogue(s.settings.language)
+    async with s.db.read() as tx:
+        if not await is_coordinator(tx, s, update.effective_user.id):
+            round_ = None
+            allowed = False
+        else:
+            allowed = True
+            round_ = await active_round(tx, update.effective_user.id)
+    if not allowed:
+        if update.callback_query:
+            await update.callback_query.answer(t("not_coordinator"))
+        else:
+            await reply(update, t("not_coordinator"))
+        return None
+    if round_ is None:
+        await reply(update, t("no_rounds"))
+        return None
+    return round_, t
+
+
+async def on_progress(update: Update, context: Context) -> None:
+    """Sends progress per colleague and per theme, split over messages when long."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    s = services(context)
+    async with s.db.read() as tx:
+        snapshot = await tx.snapshot(round_.id)
+    for chunk in split_text(progress_text(round_progress(snapshot), t)):
+        await reply(update, chunk)
+
+
+_STATE_ICON = {State.NOT_STARTED: "⚪", State.IN_PROGRESS: "🟡", State.SUBMITTED: "🟢"}
+
+
+def progress_text(progress: RoundProgress, t: Catalogue) -> str:
+    """Returns progress as Telegram HTML: one line per colleague, then one per theme."""
+    lines = [
+        t(
+            "progress_title",
+            round=progress.round_name,
+            submitted=progress.count(State.SUBMITTED),
+            in_progress=progress.count(State.IN_PROGRESS),
+            not_started=progress.count(State.NOT_STARTED),
+        )
+    ]
+    for c in progress.colleagues:
+        state = t(f"state_{c.state.value}", answered=c.answered, total=c.total)
+        if c.invited_only:
+            state = t("state_invite_unopened")
+        line = f"{_STATE_ICON[c.state]} {html.escape(c.name)} — {state}"
+        if c.unreachable:
+            line += " · " + t("state_unreachable")
+        lines.append(line)
+    if not progress.colleagues:
+        lines.append(t("progress_nobody"))
+    lines.append("\n" + t("progress_themes"))
+    for theme in progress.themes:
+        line = t("progress_theme", theme=theme.title, contributors=theme.contributors)
+        if theme.unanswered:
+            line += "\n   " + t("progress_unanswered", count=len(theme.unanswered))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+async def on_overview(update: Update, context: Context) -> None:
+    """Sends the compiled overview as a document (HTML unless a format is given)."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    fmt = (context.args[0] if context.args else DEFAULT_FORMAT).lower().removeprefix(".")
+    s = services(context)
+    async with s.db.read() as tx:
+        snapshot = await tx.snapshot(round_.id)
+    overview = build_overview(snapshot, s.now().astimezone(s.settings.zone))
+    try:
+        document = render(overview, fmt)
+    except UnknownFormatError:
+        await reply(update, t("overview_unknown_format", format=fmt, formats=", ".join(FORMATS)))
+        return
+    caption = t("overview_caption", round=round_.name) + "\n" + html.escape(summary_text(overview))
+    await update.get_bot().send_document(
+        update.effective_chat.id,
+        document,
+        filename=filename(overview, fmt),
+        caption=split_text(caption, 1024)[0],
+    )
+
+
+async def on_invite(update: Update, context: Context) -> None:
+    """Creates a personal invite: NAME [THEME ...]; returns the link and a message to forward."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    words = list(context.args or [])
+    keys = {theme.key for theme in round_.template.themes}
+    themes: list[str] = []
+    while words and words[-1].lower() in keys:
+        themes.insert(0, words.pop().lower())
+    name = " ".join(words).strip()
+    if not name:
+        known = ", ".join(sorted(keys))
+        await reply(update, t("invite_usage", themes=known))
+        return
+    s = services(context)
+    async with s.db.write() as tx:
+        _, token = await tx.create_invite(round_.id, name[:100], themes, s.now())
+        username = await tx.get_meta("bot_username") or update.get_bot().username
+    link = deep_link(username, token)
+    titles = ", ".join(round_.template.theme(k).title for k in themes) or t("invite_themes_free")
+    await reply(update, t("invite_created", name=name, themes=titles, link=link or token))
+    rt = catalogue(round_.template.language)
+    await reply(update, rt("invite_forward", round=round_.name, link=link or token))
+
+
+async def on_rounds(update: Update, context: Context) -> None:
+    """Lists the rounds with a button to make one the active round."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    active, t = found
+    s = services(context)
+    async with s.db.read() as tx:
+        rounds = await tx.list_rounds()
+    lines = [t("rounds_title")]
+    rows = []
+    for r in rounds:
+        marker = "▶️ " if r.id == active.id else ""
+        deadline = t.date(r.deadline) if r.deadline else "—"
+        lines.append(f"{marker}#{r.id} <b>{html.escape(r.name)}</b> · {deadline}")
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"#{r.id} {r.name}"[:60],
+                    callback_data=callbacks.make(Action.ROUND_SELECT, r.id),
+                )
+            ]
+        )
+    await update.get_bot().send_message(
+        update.effective_chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def on_round_selected(update: Update, context: Context) -> None:
+    """Makes the pressed round the coordinator's active round."""
+    query = update.callback_query
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    _, t = found
+    callback = callbacks.parse(query.data)
+    s = services(context)
+    user = update.effective_user
+    async with s.db.write() as tx:
+        round_ = await tx.get_round(callback.owner) if callback else None
+        if round_ is not None:
+            await tx.set_active_round(
+                user.id, update.effective_chat.id, user.full_name, round_.id, s.now()
+            )
+    if round_ is None:
+        await query.answer(t("button_expired"))
+        return
+    await query.answer()
+    await reply(update, t("round_selected", round=round_.name))
+
+
+def add_handlers(app: Application, new: filters.BaseFilter) -> None:
+    app.add_handler(CommandHandler("progress", on_progress, filters=new))
+    app.add_handler(CommandHandler("overview", on_overview, filters=new))
+    app.add_handler(CommandHandler("invite", on_invite, filters=new))
+    app.add_handler(CommandHandler("rounds", on_rounds, filters=new))
+    app.add_handler(
+        CallbackQueryHandler(on_round_selected, pattern=rf"^v1:{Action.ROUND_SELECT.value}:")
+    )
+
+
+__all__ = ["Services", "active_round", "add_handlers", "deep_link", "progress_text"]

@@ -1,0 +1,336 @@
+"""Handlers for colleagues: thin translations from Telegram updates to intake events."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import callbacks, intake
+from bot.callbacks import Action, Callback
+from bot.render import Outgoing
+from bot.sending import send
+from bot.services import Services, services
+from bot.texts import Markup, catalogue
+from conversations import engine
+from conversations.engine import SlotRef
+from storage.records import Invite
+from storage.store import Tx
+
+log = logging.getLogger(__name__)
+
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def texts_for(s: Services, update: Update):
+    """Returns the catalogue for someone we know nothing about: the bot's default language."""
+    return catalogue(s.settings.language)
+
+
+async def reply(update: Update, text: str) -> None:
+    """Answers in the chat the update came from."""
+    if update.effective_chat:
+        await update.get_bot().send_message(update.effective_chat.id, text)
+
+
+async def is_coordinator(tx: Tx, s: Services, user_id: int) -> bool:
+    """Returns whether the user is a coordinator (by setting or by coordinator invite)."""
+    return user_id in s.settings.coordinators or await tx.coordinator(user_id) is not None
+
+
+async def refuse_stranger(update: Update, context: Context) -> None:
+    """Tells someone without a participation what they can do; stores nothing of theirs."""
+    s = services(context)
+    async with s.db.read() as tx:
+        coordinator = await is_coordinator(tx, s, update.effective_user.id)
+    key = "coordinator_no_text" if coordinator else "not_invited"
+    await reply(update, texts_for(s, update)(key))
+
+
+# --- guards ----------------------------------------------------------------------------
+
+
+async def only_private(update: Update, context: Context) -> None:
+    """Answers updates from groups and channels with a pointer to a private chat, and stops."""
+    chat = update.effective_chat
+    if chat is None or chat.type == chat.PRIVATE:
+        return
+    if update.callback_query:
+        await update.callback_query.answer()
+    if update.message and chat.type in (chat.GROUP, chat.SUPERGROUP):
+        await reply(update, texts_for(services(context), update)("private_only"))
+    raise ApplicationHandlerStop
+
+
+# --- /start ----------------------------------------------------------------------------
+
+
+async def on_start(update: Update, context: Context) -> None:
+    """Accepts an invite (or resumes) and asks the first open question."""
+    s = services(context)
+    token = context.args[0] if context.args else None
+    if token is None:
+        await _resume(update, context)
+        return
+    t = texts_for(s, update)
+    if not TOKEN_SHAPE.match(token):
+        await reply(update, t("bad_token"))
+        return
+    user, chat = update.effective_user, update.effective_chat
+    now = s.now()
+    async with s.db.write() as tx:
+        invite = await tx.invite_by_token(token)
+        if invite is None:
+            text, outcome = t("bad_token"), None
+        elif invite.used_by not in (None, user.id):
+            text, outcome = t("token_used"), None
+        elif invite.coordinator:
+            text, outcome = await _join_as_coordinator(tx, invite, user.id, chat.id, now), None
+        else:
+            text, outcome = await _join_as_colleague(tx, s, invite, user.id, chat.id, now)
+        await tx.claim_update(update.update_id, now)
+    if text:
+        await reply(update, text)
+    if outcome:
+        await send(update.get_bot(), outcome.chat_id, outcome.messages)
+
+
+async def _join_as_coordinator(tx: Tx, invite: Invite, user_id: int, chat_id: int, now) -> str:
+    round_ = await tx.get_round(invite.round_id)
+    await tx.mark_invite_used(invite.id, user_id, now)
+    await tx.add_coordinator(user_id, chat_id, invite.name, invite.id, now, invite.round_id)
+    return catalogue(round_.template.language)(
+        "coordinator_joined", name=invite.name, round=round_.name
+    )
+
+
+async def _join_as_colleague(
+    tx: Tx, s: Services, invite: Invite, user_id: int, chat_id: int, now
+) -> tuple[str, intake.Outcome]:
+    round_ = await tx.get_round(invite.round_id)
+    zone = s.settings.zone
+    existing = await tx.participant_in_round(invite.round_id, user_id)
+    if existing is not None:
+        # Same person again (or a second invite for a round they are in): resume, consume nothing.
+        t = catalogue(existing.language)
+        return t("already_joined"), await intake.current_prompt(tx, existing, now, zone)
+    language = round_.template.language
+    t = catalogue(language)
+    mode = engine.Mode.ASKING if invite.theme_keys else engine.Mode.PICKING
+    await tx.mark_invite_used(invite.id, user_id, now)
+    participant_id = await tx.create_participant(
+        invite, user_id, chat_id, language, mode.value, now
+    )
+    participant = await tx.participant(participant_id)
+    deadline = t("deadline_line", deadline=t.date(round_.deadline)) if round_.deadline else ""
+    if invite.theme_keys:
+        themes = ", ".join(
+            round_.template.theme(k).title for k in invite.theme_keys if round_.template.theme(k)
+        )
+        text = t(
+            "welcome", name=invite.name, round=round_.name, deadline=Markup(deadline), themes=themes
+        )
+    else:
+        text = t("welcome_pick", name=invite.name, round=round_.name, deadline=Markup(deadline))
+    return text, await intake.run(tx, participant, None, now, zone)
+
+
+async def _resume(update: Update, context: Context) -> None:
+    """Greets a known colleague back with the current question."""
+    await _run_event(update, context, engine.Continue(welcome_back=True))
+
+
+# --- the intake itself -----------------------------------------------------------------
+
+
+async def _run_event(update: Update, context: Context, event: engine.Event) -> None:
+    """Runs one event for the user's active participation and sends the replies."""
+    s = services(context)
+    now = s.now()
+    async with s.db.write() as tx:
+        participant = await tx.active_participant(update.effective_user.id)
+        if participant is None:
+            outcome = None
+        elif not await tx.claim_update(update.update_id, now):
+            # Telegram redelivered an update we committed before a crash: repeat where they are.
+            outcome = await intake.current_prompt(tx, participant, now, s.settings.zone)
+        else:
+            outcome = await intake.run(
+                tx, participant, event, now, s.settings.zone, chat_id=update.effective_chat.id
+            )
+    if outcome is None:
+        await refuse_stranger(update, context)
+        return
+    await send(update.get_bot(), outcome.chat_id, outcome.messages)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Stores the answer to the question last asked and asks the next one."""
+    message = update.effective_message
+    await _run_event(update, context, engine.Text(message.text, message.message_id))
+
+
+async def on_skip(update: Update, context: Context) -> None:
+    """Skips the current question and asks the next one."""
+    await _run_event(update, context, engine.Skip())
+
+
+async def on_back(update: Update, context: Context) -> None:
+    """Asks the previous question again."""
+    await _run_event(update, context, engine.Back())
+
+
+async def on_review(update: Update, context: Context) -> None:
+    """Shows every answer with edit buttons and submit."""
+    await _run_event(update, context, engine.Review())
+
+
+async def on_status(update: Update, context: Context) -> None:
+    """Says how far along the colleague is."""
+    await _run_event(update, context, engine.Status())
+
+
+async def on_help(update: Update, context: Context) -> None:
+    """Explains the commands: the colleague's, and the coordinator's to coordinators."""
+    s = services(context)
+    async with s.db.read() as tx:
+        participant = await tx.active_participant(update.effective_user.id)
+        coordinator = await is_coordinator(tx, s, update.effective_user.id)
+    t = catalogue(participant.language) if participant else texts_for(s, update)
+    parts = []
+    if participant:
+        parts.append(t("help_colleague"))
+    if coordinator:
+        parts.append(t("help_coordinator"))
+    await reply(update, "\n\n".join(parts) or t("not_invited"))
+
+
+async def on_edited(update: Update, context: Context) -> None:
+    """Updates the stored answer a message gave, when the colleague edits that message."""
+    s = services(context)
+    message = update.edited_message
+    now = s.now()
+    if not message.text:
+        await reply(update, texts_for(s, update)("non_text"))
+        return
+    async with s.db.write() as tx:
+        found = await tx.answer_for_message(message.chat_id, message.message_id)
+        owner = await tx.participant(found[0]) if found else None
+        if owner is None or owner.user_id != update.effective_user.id:
+            owner = await tx.active_participant(update.effective_user.id)
+            event = engine.MessageEdited(SlotRef("", ""), -1, message.text)
+        else:
+            event = engine.MessageEdited(SlotRef(found[1], found[2]), found[3], message.text)
+        if owner is None:
+            outcome = None
+        else:
+            outcome = await intake.run(tx, owner, event, now, s.settings.zone)
+    if outcome is None:
+        await refuse_stranger(update, context)
+        return
+    await send(update.get_bot(), outcome.chat_id, outcome.messages)
+
+
+async def on_other_message(update: Update, context: Context) -> None:
+    """Answers stickers, photos, voice notes and the like with a hint to type text."""
+    s = services(context)
+    async with s.db.read() as tx:
+        participant = await tx.active_participant(update.effective_user.id)
+    if participant is None:
+        await refuse_stranger(update, context)
+        return
+    await reply(update, catalogue(participant.language)("non_text"))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Points to /help for a command we do not know."""
+    await reply(update, texts_for(services(context), update)("unknown_command"))
+
+
+# --- buttons ---------------------------------------------------------------------------
+
+_EVENTS = {
+    Action.SKIP: lambda a: engine.Skip(a[0]),
+    Action.BACK: lambda a: engine.Back(a[0]),
+    Action.APPEND: lambda a: engine.Append(a[0], a[1]),
+    Action.CHOOSE: lambda a: engine.Choose(a[0], a[1]),
+    Action.REVIEW: lambda a: engine.Review(),
+    Action.EDIT: lambda a: engine.Edit(a[0]),
+    Action.SUBMIT: lambda a: engine.Submit(),
+    Action.SUBMIT_ANYWAY: lambda a: engine.Submit(confirmed=True),
+    Action.CONTINUE: lambda a: engine.Continue(),
+    Action.TOGGLE_THEME: lambda a: engine.ToggleTheme(a[0]),
+    Action.CONFIRM_THEMES: lambda a: engine.ConfirmThemes(),
+}
+_ARITY = {
+    Action.SKIP: 1,
+    Action.BACK: 1,
+    Action.APPEND: 2,
+    Action.CHOOSE: 2,
+    Action.EDIT: 1,
+    Action.TOGGLE_THEME: 1,
+}
+
+
+def intake_event(callback: Callback) -> engine.Event | None:
+    """Returns the intake event a button stands for, or None if it is malformed."""
+    build = _EVENTS.get(callback.action)
+    if build is None or len(callback.args) != _ARITY.get(callback.action, 0):
+        return None
+    return build(callback.args)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Runs the intake event of a pressed button; stale or forged buttons change nothing."""
+    s = services(context)
+    query = update.callback_query
+    callback = callbacks.parse(query.data)
+    event = intake_event(callback) if callback else None
+    now = s.now()
+    async with s.db.write() as tx:
+        participant = await tx.participant(callback.owner) if event else None
+        if participant is None or participant.user_id != update.effective_user.id:
+            # Not made by us, or made for someone else: change nothing, say where they are.
+            participant = await tx.active_participant(update.effective_user.id)
+            event = engine.Continue() if participant else None
+            expired = True
+        else:
+            expired = False
+        if participant is None or not await tx.claim_update(update.update_id, now):
+            outcome = None
+        else:
+            outcome = await intake.run(
+                tx, participant, event, now, s.settings.zone, chat_id=update.effective_chat.id
+            )
+    t = catalogue(participant.language) if participant else texts_for(s, update)
+    await query.answer(t("button_expired") if expired else None)
+    if outcome is None:
+        return
+    messages = outcome.messages
+    if expired:
+        messages = [Outgoing(t("button_expired")), *messages]
+    elif callback.action is Action.TOGGLE_THEME and len(messages) == 1:
+        await _edit_in_place(update, messages[0])
+        return
+    await _drop_keyboard(update)
+    await send(update.get_bot(), outcome.chat_id, messages)
+
+
+async def _edit_in_place(update: Update, message: Outgoing) -> None:
+    try:
+        await update.callback_query.edit_message_text(message.text, reply_markup=message.keyboard)
+    except BadRequest as exc:  # "message is not modified" and old messages: harmless
+        log.debug("could not edit message in place: %s", exc)
+
+
+async def _drop_keyboard(update: Update) -> None:
+    """Removes the buttons of the message that was answered, so they cannot be pressed twice."""
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        log.debug("could not remove keyboard: %s", exc)

@@ -1,0 +1,209 @@
+"""Turns the engine's replies into Telegram messages: HTML text plus inline keyboards."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import Action
+from bot.texts import Catalogue, Markup
+from conversations import engine
+from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
+from conversations.template import QuestionKind, Template
+
+CURRENT_ANSWER_CHARS = 1500  # a question message must stay far below Telegram's 4096
+REVIEW_ANSWER_CHARS = 300
+NOTE_PARAM_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cuts text to at most ``limit`` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _button(label: str, action: Action, owner: int, *args: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        shorten(label, 60), callback_data=callbacks.make(action, owner, *args)
+    )
+
+
+class Renderer:
+    """Renders replies for one participant in one language."""
+
+    def __init__(self, texts: Catalogue, template: Template, participant_id: int) -> None:
+        self.t = texts
+        self.template = template
+        self.pid = participant_id
+
+    def render(self, replies: tuple[engine.Reply, ...]) -> list[Outgoing]:
+        """Returns the messages for a decision's replies, in order."""
+        out: list[Outgoing] = []
+        for reply in replies:
+            match reply:
+                case Note(key=key, params=params):
+                    clipped = {
+                        k: shorten(v, NOTE_PARAM_CHARS) if isinstance(v, str) else v
+                        for k, v in params.items()
+                    }
+                    out.append(Outgoing(self.t(key, **clipped)))
+                case Ask():
+                    out.append(self.ask(reply))
+                case ShowReview():
+                    out.extend(self.review(reply))
+                case PickThemes(selected=selected):
+                    out.append(self.pick_themes(selected))
+                case ConfirmSubmit(open_required=n):
+                    out.append(self.confirm_submit(n))
+        return _merge_notes(out)
+
+    def ask(self, ask: Ask) -> Outgoing:
+        theme = self.template.theme(ask.slot.theme_key)
+        question = engine.question_of(self.template, ask.slot)
+        lines = [
+            self.t(
+                "question_header",
+                theme_no=ask.theme_no,
+                theme_count=ask.theme_count,
+                theme=theme.title if theme else ask.slot.theme_key,
+                question_no=ask.question_no,
+                question_count=ask.question_count,
+            )
+        ]
+        if ask.question_no == 1 and theme and theme.description:
+            lines.append(f"<i>{html.escape(theme.description)}</i>")
+        optional = "" if question.required else " " + self.t("question_optional")
+        lines.append(f"\n{html.escape(question.text)}{optional}")
+        hint = question.help
+        if question.kind is QuestionKind.LIST and not hint:
+            hint = self.t("question_list_hint")
+        if hint:
+            lines.append(f"<i>{html.escape(hint)}</i>")
+        if ask.current:
+            lines.append(
+                "\n" + self.t("current_answer", answer=shorten(ask.current, CURRENT_ANSWER_CHARS))
+            )
+        rows: list[list[InlineKeyboardButton]] = []
+        if question.kind is QuestionKind.CHOICE:
+            rows += [
+                [_button(f"{i}. {option}", Action.CHOOSE, self.pid, ask.index, i - 1)]
+                for i, option in enumerate(question.options, start=1)
+            ]
+        skip_label = self.t.button("keep" if ask.current else "skip")
+        nav = [_button(skip_label, Action.SKIP, self.pid, ask.index)]
+        if ask.index > 0 and not ask.editing:
+            nav.append(_button(self.t.button("back"), Action.BACK, self.pid, ask.index))
+        nav.append(_button(self.t.button("review"), Action.REVIEW, self.pid))
+        rows.append(nav)
+        if ask.append_target is not None:
+            rows.append(
+                [
+                    _button(
+                        self.t.button("append"),
+                        Action.APPEND,
+                        self.pid,
+                        ask.index,
+                        ask.append_target,
+                    )
+                ]
+            )
+        return Outgoing("\n".join(lines), InlineKeyboardMarkup(rows))
+
+    def review(self, review: ShowReview) -> list[Outgoing]:
+        """Returns one message per theme (none can outgrow Telegram's limit) and a footer."""
+        messages: list[Outgoing] = []
+        by_theme: dict[str, list[engine.ReviewItem]] = {}
+        for item in review.items:
+            by_theme.setdefault(item.slot.theme_key, []).append(item)
+        for position, (theme_key, items) in enumerate(by_theme.items()):
+            theme = self.template.theme(theme_key)
+            lines = [self.t("review_title")] if position == 0 else []
+            lines.append(self.t("review_theme", theme=theme.title if theme else theme_key))
+            buttons = []
+            for number, item in enumerate(items, start=1):
+                question = engine.question_of(self.template, item.slot)
+                if item.answer:
+                    answer = html.escape(shorten(item.answer, REVIEW_ANSWER_CHARS))
+                else:
+                    answer = self.t("review_open" if item.required else "review_open_optional")
+                lines.append(f"\n{number}. {html.escape(shorten(question.text, 120))}\n{answer}")
+                if not review.locked:
+                    label = self.t.button(
+                        "edit", number=f"{position + 1}.{number}", label=shorten(question.text, 28)
+                    )
+                    buttons.append(_button(label, Action.EDIT, self.pid, item.index))
+            rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+            messages.append(
+                Outgoing("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+            )
+        messages.append(self._review_footer(review))
+        return messages
+
+    def _review_footer(self, review: ShowReview) -> Outgoing:
+        if review.locked:
+            return Outgoing(self.t("review_locked"))
+        rows = []
+        if review.open_required:
+            text = self.t("review_footer", open_required=review.open_required)
+            rows.append([_button(self.t.button("continue_open"), Action.CONTINUE, self.pid)])
+        else:
+            text = self.t("review_footer_done")
+        if review.submitted:
+            text = self.t("review_submitted") + "\n" + text
+        else:
+            rows.append([_button(self.t.button("submit"), Action.SUBMIT, self.pid)])
+        return Outgoing(text, InlineKeyboardMarkup(rows) if rows else None)
+
+    def pick_themes(self, selected: tuple[str, ...]) -> Outgoing:
+        rows = [
+            [
+                _button(
+                    ("✅ " if theme.key in selected else "▫️ ") + theme.title,
+                    Action.TOGGLE_THEME,
+                    self.pid,
+                    i,
+                )
+            ]
+            for i, theme in enumerate(self.template.themes)
+        ]
+        rows.append([_button(self.t.button("done_picking"), Action.CONFIRM_THEMES, self.pid)])
+        return Outgoing(self.t("pick_themes_first"), InlineKeyboardMarkup(rows))
+
+    def confirm_submit(self, open_required: int) -> Outgoing:
+        rows = [
+            [_button(self.t.button("submit_anyway"), Action.SUBMIT_ANYWAY, self.pid)],
+            [_button(self.t.button("continue_open"), Action.CONTINUE, self.pid)],
+        ]
+        return Outgoing(
+            self.t("confirm_submit", open_required=open_required), InlineKeyboardMarkup(rows)
+        )
+
+
+def _merge_notes(messages: list[Outgoing]) -> list[Outgoing]:
+    """Puts a short note without buttons on top of the message after it: fewer pings."""
+    merged: list[Outgoing] = []
+    pending: list[str] = []
+    for message in messages:
+        if message.keyboard is None and len(message.text) < 500:
+            pending.append(message.text)
+            continue
+        if pending:
+            message = Outgoing("\n\n".join([*pending, message.text]), message.keyboard)
+            pending = []
+        merged.append(message)
+    if pending:
+        merged.append(Outgoing("\n\n".join(pending)))
+    return merged
+
+
+__all__ = ["Markup", "Outgoing", "Renderer", "shorten"]

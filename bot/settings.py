@@ -1,0 +1,100 @@
+"""Settings from THEMABOT_* environment variables (also read from a `.env` file)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+class SettingsError(Exception):
+    """A setting with a bad value; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """The bot's settings. Each field's description is its documentation (see README)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="THEMABOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: str = Field(default="", description="Bot token from @BotFather; required for `run`.")
+    api_url: str = Field(
+        default=TELEGRAM_API_URL,
+        description="Bot API base URL; the token is appended (PTB's base_url).",
+    )
+    file_url: str = Field(
+        default=TELEGRAM_FILE_URL, description="Bot API file base URL (PTB's base_file_url)."
+    )
+    db: str = Field(default="themabot.db", description="SQLite database file.")
+    coordinators: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated Telegram user ids that are coordinators.",
+    )
+    timezone: str = Field(
+        default="Europe/Amsterdam", description="IANA time zone for deadlines and reminders."
+    )
+    language: str = Field(default="nl", description="Default language of the bot's texts (nl, en).")
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = []
+            for part in value.replace(";", ",").split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a numeric Telegram user id")
+                ids.append(int(part))
+            return ids
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name like Europe/Amsterdam)"
+            ) from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("nl", "en"):
+            raise ValueError(f"unsupported language {value!r} (use nl or en)")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads the settings; a bad value raises SettingsError with one line naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"THEMABOT_{field.upper()}: {reason}") from None
+
+
+def require_token(settings: Settings) -> None:
+    """Stops `run` without a token, saying how to get one."""
+    if not settings.token.strip():
+        raise SettingsError(
+            "THEMABOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), "
+            "put its token in .env as THEMABOT_TOKEN=..., and run `make run` again. "
+            "To try themabot without Telegram, run `make demo`."
+        )

@@ -1,0 +1,65 @@
+"""The catalogue of user-facing texts: one TOML file per language (nl.toml, en.toml)."""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from datetime import date
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("nl", "en")
+
+
+class Catalogue:
+    """Texts of one language. Parameters are HTML-escaped: user text can never become markup."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else LANGUAGES[0]
+        data = _load(self.language)
+        self._texts: dict[str, str] = data["texts"]
+        self._buttons: dict[str, str] = data["buttons"]
+        self._dates: dict = data["dates"]
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        """Returns text ``key`` as Telegram HTML, with escaped parameters."""
+        return self._texts[key].format(**{k: _escape(v) for k, v in params.items()})
+
+    def button(self, key: str, /, **params: object) -> str:
+        """Returns a button label (plain text: Telegram does not parse labels)."""
+        return self._buttons[key].format(**params)
+
+    def date(self, day: date) -> str:
+        """Returns a date as people write it, e.g. "vrijdag 15 januari 2027"."""
+        return self._dates["format"].format(
+            weekday=self._dates["weekdays"][day.weekday()],
+            day=day.day,
+            month=self._dates["months"][day.month - 1],
+            year=day.year,
+        )
+
+    def keys(self) -> set[str]:
+        return set(self._texts) | {f"buttons.{k}" for k in self._buttons}
+
+
+def _escape(value: object) -> str:
+    return value.html if isinstance(value, Markup) else html.escape(str(value), quote=False)
+
+
+class Markup(str):
+    """Text that is already safe Telegram HTML (built from escaped parts); not escaped again."""
+
+    @property
+    def html(self) -> str:
+        return str(self)
+
+
+@cache
+def _load(language: str) -> dict:
+    return tomllib.loads((resources.files(__name__) / f"{language}.toml").read_text("utf-8"))
+
+
+@cache
+def catalogue(language: str) -> Catalogue:
+    """Returns the (cached) catalogue for a language; unknown languages get Dutch."""
+    return Catalogue(language)

@@ -1,0 +1,199 @@
+"""The intake as data: a Template of Themes and the Questions asked per theme.
+
+Templates are TOML files validated with pydantic. A round stores a JSON snapshot of its
+template (``Template.model_dump_json``), so editing a file never changes a running round.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class QuestionKind(StrEnum):
+    """How an answer is given and stored."""
+
+    TEXT = "text"  # free text
+    LIST = "list"  # several items, one per line or separated by commas/semicolons
+    CHOICE = "choice"  # one of fixed options, shown as buttons
+
+
+class QuestionRole(StrEnum):
+    """Questions the overview reads for more than their text."""
+
+    PARTNERS = "partners"  # a list of partner organisations: feeds the partner registry
+    CAPACITY = "capacity"  # choice; the first option means "enough", any other means short
+    LEVEL = "level"  # choice; the first option means "make this a priority"
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos in a hand-written file; rejecting them beats silently ignoring them.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Question(_Strict):
+    """One question, asked for every theme (or for one theme when listed under it)."""
+
+    key: Key
+    text: str = Field(min_length=1, max_length=1000)
+    help: str = Field(default="", max_length=1000)
+    kind: QuestionKind = QuestionKind.TEXT
+    required: bool = True
+    options: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
+    # What the overview does with the answer beyond listing it (see QuestionRole).
+    role: QuestionRole | None = None
+
+    @model_validator(mode="after")
+    def _options_match_kind(self) -> Question:
+        if self.kind is QuestionKind.CHOICE:
+            if len(self.options) < 2:
+                raise ValueError("a choice question needs at least two options")
+            if len({o.casefold() for o in self.options}) != len(self.options):
+                raise ValueError("choice options must differ")
+        elif self.options:
+            raise ValueError("only a choice question has options")
+        if self.role is QuestionRole.PARTNERS and self.kind is not QuestionKind.LIST:
+            raise ValueError("role = 'partners' needs kind = 'list'")
+        if self.role in (QuestionRole.CAPACITY, QuestionRole.LEVEL) and not self.options:
+            raise ValueError(f"role = '{self.role}' needs kind = 'choice'")
+        return self
+
+
+class Theme(_Strict):
+    """A theme colleagues give input on."""
+
+    key: Key
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=1000)
+    # Extra questions asked only for this theme, after the common ones.
+    questions: list[Question] = Field(default_factory=list)
+
+
+class ReminderPolicy(_Strict):
+    """When colleagues with open questions are nudged. Days are working days."""
+
+    enabled: bool = True
+    hour: int = Field(default=9, ge=7, le=18)  # local time of day reminders go out
+    first_after_days: int = Field(default=3, ge=1, le=30)  # after the invite, if not started
+    weekday: int | None = Field(default=0, ge=0, le=4)  # weekly nudge (0 = Monday); None = off
+    before_deadline_days: list[int] = Field(default_factory=lambda: [3, 1])
+
+
+class Template(_Strict):
+    """A complete intake: the questions asked for each of the themes."""
+
+    key: Key
+    title: str = Field(min_length=1, max_length=200)
+    language: str = Field(default="nl", pattern=r"^(nl|en)$")
+    description: str = Field(default="", max_length=2000)
+    questions: list[Question] = Field(min_length=1)
+    themes: list[Theme] = Field(min_length=1)
+    # Partner aliases: canonical name -> other ways colleagues write it ("wijkagent" -> Politie).
+    partner_aliases: dict[str, list[str]] = Field(default_factory=dict)
+    reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+
+    @field_validator("themes")
+    @classmethod
+    def _unique_theme_keys(cls, themes: list[Theme]) -> list[Theme]:
+        _require_unique([t.key for t in themes], "theme key")
+        return themes
+
+    @model_validator(mode="after")
+    def _unique_question_keys(self) -> Template:
+        common = [q.key for q in self.questions]
+        _require_unique(common, "question key")
+        for theme in self.themes:
+            _require_unique(
+                common + [q.key for q in theme.questions], f"question key in {theme.key}"
+            )
+        return self
+
+    def theme(self, key: str) -> Theme | None:
+        """Returns the theme with this key, or None."""
+        return next((t for t in self.themes if t.key == key), None)
+
+    def questions_for(self, theme_key: str) -> list[Question]:
+        """Returns the questions asked for one theme, in order."""
+        theme = self.theme(theme_key)
+        return [*self.questions, *(theme.questions if theme else [])]
+
+
+def _require_unique(keys: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"duplicate {what} {key!r}")
+        seen.add(key)
+
+
+class TemplateError(Exception):
+    """A template that cannot be used; the message names file, field and reason."""
+
+
+BUILTIN_PACKAGE = "conversations.templates"
+
+
+def builtin_keys() -> list[str]:
+    """Returns the keys of the templates shipped with themabot."""
+    files = resources.files(BUILTIN_PACKAGE).iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def load_template(source: str | Path) -> Template:
+    """Loads a template from a TOML file path or a built-in key ("ivp", "ivp-en")."""
+    path = Path(source)
+    if not path.suffix and str(source) in builtin_keys():
+        resource = resources.files(BUILTIN_PACKAGE) / f"{source}.toml"
+        return parse_template(resource.read_text(encoding="utf-8"), f"built-in:{source}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = ", ".join(builtin_keys())
+        raise TemplateError(
+            f"{source}: no such file, and not a built-in template ({known})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{source}: cannot read: {exc}") from None
+    return parse_template(text, str(source))
+
+
+def parse_template(text: str, origin: str) -> Template:
+    """Parses and validates template TOML; errors name origin, field and reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return Template.model_validate(data)
+    except ValidationError as exc:
+        raise TemplateError(_describe(origin, data, exc)) from None
+
+
+def _describe(origin: str, data: dict, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        lines.append(f"{origin}: {_field_path(data, error['loc'])}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def _field_path(data: object, loc: tuple) -> str:
+    """Spells a pydantic location the way the TOML file reads, e.g. themes[2].key (ondermijning)."""
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int):
+            parts[-1] = f"{parts[-1]}[{step + 1}]" if parts else f"[{step + 1}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("key"), str):
+                parts[-1] += f" ({node['key']})"
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"

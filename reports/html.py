@@ -1,0 +1,58 @@
+"""The overview as one self-contained HTML file, from a Jinja2 template.
+
+The one Jinja2 environment of the reports lives here: autoescaping on (answers are typed by
+users and must come out inert), every printed value stripped of control characters, and the
+filters registered in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from reports.formatting import clean_text, format_date, format_datetime
+from reports.labels import labels_for
+from reports.overview import Overview
+
+
+def _finalize(value: object) -> object:
+    # Runs on every {{ expression }} before escaping: user text cannot smuggle in control chars.
+    return clean_text(value) if isinstance(value, str) else value
+
+
+@pass_context
+def _date_filter(context: Context, value: date | None) -> str:
+    return format_date(value, context["language"])
+
+
+@pass_context
+def _datetime_filter(context: Context, value: datetime) -> str:
+    return format_datetime(value, context["language"])
+
+
+def _build_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = _date_filter
+    env.filters["datetime"] = _datetime_filter
+    return env
+
+
+environment = _build_environment()
+
+
+def render_html(overview: Overview) -> bytes:
+    """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets."""
+    page = environment.get_template("overview.html.j2").render(
+        overview=overview, L=labels_for(overview.language), language=overview.language
+    )
+    return page.encode("utf-8")

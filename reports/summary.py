@@ -1,0 +1,48 @@
+"""A few plain-text lines that accompany the overview document in the chat."""
+
+from __future__ import annotations
+
+from reports.formatting import clean_text, format_datetime
+from reports.labels import labels_for
+from reports.overview import Overview
+
+_TOP_PARTNERS = 5
+
+
+def summary_text(overview: Overview) -> str:
+    """Returns a short plain-text summary: progress, themes with input, answers, top partners.
+
+    Not escaped for any markup: the caller escapes it for the chat's parse mode.
+    """
+    lab = labels_for(overview.language)
+    p = overview.progress
+    total = overview.answer_count
+    submitted = overview.submitted_answer_count
+
+    people = (
+        f"{lab['participants']}: {p.participants} — {p.submitted} {lab['submitted']}, "
+        f"{p.in_progress} {lab['in_progress']}, {p.not_started} {lab['not_started']}"
+    )
+    if p.pending_invites:
+        people += f" (+{p.pending_invites} {lab['pending_invites']})"
+    lines = [
+        f"{lab['summary_title']} {overview.round_name} "
+        f"({lab['summary_as_of']} {format_datetime(overview.generated_at, overview.language)})",
+        people,
+        f"{lab['summary_themes']}: {len(overview.themes_with_input)} {lab['summary_of']} "
+        f"{overview.theme_count}; {total} {lab['summary_answers']} "
+        f"({submitted} {lab['submitted']}, {total - submitted} {lab['draft']})",
+    ]
+    top = overview.partners.rows[:_TOP_PARTNERS]
+    if top:
+        named = ", ".join(f"{row.name} ({row.total})" for row in top)
+        lines.append(f"{lab['summary_top_partners']}: {named}")
+    gaps = overview.gaps
+    signals = []
+    if gaps.capacity_signals:
+        signals.append(f"{lab['summary_capacity']}: {len(gaps.capacity_signals)}")
+    if gaps.themes_without_input:
+        signals.append(f"{lab['summary_no_input']}: {len(gaps.themes_without_input)}")
+    if signals:
+        lines.append(f"{lab['summary_signals']}: {', '.join(signals)}")
+    return clean_text("\n".join(lines))

@@ -1,0 +1,1 @@
+"""Shared test helpers: the conversation driver over the Bot API stand-in."""

@@ -1,0 +1,120 @@
+"""The whole bot around a fresh database, built by the same factory `themabot run` uses."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from telegram.ext import Application, ContextTypes
+
+from bot.app import build_application
+from bot.settings import Settings
+from conversations.template import Template, load_template
+from storage.store import Store
+from tests.auxil.chat import ChatUser, FakeTelegram
+
+COORDINATOR_ID = 9001
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class Harness:
+    """A running bot; ``restart()`` rebuilds the Application on the same database file."""
+
+    def __init__(self, tmp_path: Path, **settings: object) -> None:
+        self.db_path = tmp_path / "themabot.db"
+        self.tg = FakeTelegram()
+        self.settings = Settings(
+            _env_file=None,
+            token=self.tg.token,
+            db=str(self.db_path),
+            coordinators=[COORDINATOR_ID],
+            **settings,
+        )
+        # Friday 27 November 2026, 10:00 in Amsterdam: a working morning.
+        self.clock = Clock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+        self.errors: list[BaseException] = []
+        self._stack: AsyncExitStack | None = None
+        self.store: Store | None = None
+        self.app: Application | None = None
+
+    async def start(self) -> None:
+        self._stack = AsyncExitStack()
+        self.store = await Store.open(self.db_path)
+        self.app = build_application(
+            self.settings,
+            self.store,
+            request=self.tg.request,
+            get_updates_request=self.tg.updates_request,
+            clock=self.clock,
+            rate_limit=False,
+        )
+        self.app.add_error_handler(self._record_error)
+        try:
+            await self._stack.enter_async_context(self.tg.running(self.app))
+        except BaseException:
+            await self.store.close()
+            raise
+
+    async def stop(self) -> None:
+        if self._stack:
+            await self._stack.aclose()
+        if self.store:
+            await self.store.close()
+        self._stack = self.store = self.app = None
+        assert not self.errors, f"handlers raised: {self.errors!r}"
+
+    async def restart(self) -> None:
+        """Stops the bot and starts a new one on the same database (memory is gone)."""
+        await self.stop()
+        await self.start()
+
+    async def _record_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logging.getLogger(__name__).error("handler error", exc_info=context.error)
+        self.errors.append(context.error)
+
+    # --- setting up a round -------------------------------------------------------------
+
+    async def create_round(
+        self,
+        template: str | Template = "ivp",
+        name: str = "IVP 2027-2030",
+        deadline: date | None = date(2027, 2, 26),
+    ) -> int:
+        tpl = load_template(template) if isinstance(template, str) else template
+        async with self.store.write() as tx:
+            round_ = await tx.create_round(name, tpl, deadline, self.clock())
+        return round_.id
+
+    async def invite(
+        self,
+        round_id: int,
+        name: str,
+        themes: list[str] | tuple[str, ...] = (),
+        *,
+        coordinator: bool = False,
+    ) -> str:
+        async with self.store.write() as tx:
+            _, token = await tx.create_invite(
+                round_id, name, themes, self.clock(), coordinator=coordinator
+            )
+        return token
+
+    def user(self, user_id: int, name: str) -> ChatUser:
+        return self.tg.user(user_id, name)
+
+    def coordinator(self) -> ChatUser:
+        return self.tg.user(COORDINATOR_ID, "Coby")

@@ -1,0 +1,161 @@
+"""Aggregation: a hand-built round snapshot compiled into an Overview."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from report_fixtures import CET, NOW, answer, make_snapshot, make_template
+
+from reports.overview import DRAFT, SUBMITTED, Overview, build_overview
+
+
+def test_round_metadata(overview: Overview) -> None:
+    assert overview.round_name == "IVP 2027-2030"
+    assert overview.template_title == "Input Integraal Veiligheidsplan"
+    assert overview.language == "nl"
+    assert overview.deadline.isoformat() == "2025-04-01"
+    assert overview.generated_at == NOW
+    assert overview.theme_count == 3
+
+
+def test_themes_in_template_order_only_when_assigned_or_answered(overview: Overview) -> None:
+    assert [t.key for t in overview.themes] == ["woonoverlast", "ondermijning"]
+    woon, onder = overview.themes
+    assert woon.contributors == ("Anna de Vries", "Bram Jansen")
+    assert onder.contributors == ("Anna de Vries",)
+    # Carla joined and Dirk's invite is open: assigned, not (yet) contributing.
+    assert onder.assigned == ("Anna de Vries", "Carla Bakker", "Dirk Visser")
+
+
+def test_questions_in_template_order_including_theme_specific(overview: Overview) -> None:
+    woon, onder = overview.themes
+    assert [q.key for q in woon.questions] == ["inhoud", "partners", "niveau", "capaciteit"]
+    assert [q.key for q in onder.questions] == [
+        "inhoud",
+        "partners",
+        "niveau",
+        "capaciteit",
+        "bibob",
+    ]
+
+
+def test_answers_carry_name_text_items_dates_and_status(overview: Overview) -> None:
+    woon = overview.themes[0]
+    inhoud = woon.questions[0]
+    assert [(a.colleague, a.status) for a in inhoud.answers] == [
+        ("Anna de Vries", SUBMITTED),
+        ("Bram Jansen", DRAFT),
+    ]
+    anna = inhoud.answers[0]
+    assert anna.text == "We werken met een meldpunt.\nEn huisbezoeken."
+    assert anna.items == ()
+    # Stored in UTC, shown in the zone of `now`.
+    assert anna.created_at == datetime(2025, 3, 4, 9, 0, tzinfo=CET)
+    assert anna.updated_at == datetime(2025, 3, 4, 10, 0, tzinfo=CET)
+    bram_partners = woon.questions[1].answers[1]
+    assert bram_partners.items == ("de politie", "wijkagent", "Veilig Thuis")
+
+
+def test_stored_parts_win_over_splitting_the_text() -> None:
+    snapshot = make_snapshot()
+    stored = replace(snapshot.answers[1], parts=("Politie", "GGD, afdeling jeugd"))
+    snapshot = replace(snapshot, answers=(stored,))
+    overview = build_overview(snapshot, NOW)
+    assert overview.themes[0].questions[1].answers[0].items == ("Politie", "GGD, afdeling jeugd")
+
+
+def test_withdrawn_colleagues_and_unknown_questions_are_left_out(overview: Overview) -> None:
+    names = {a.colleague for _, _, a in overview.answers()}
+    assert "Eva Smit" not in names
+    assert overview.answer_count == 11
+    assert all(q.key != "verdwenen" for t in overview.themes for q in t.questions)
+    assert "Brandweer" not in {row.name for row in overview.partners.rows}
+
+
+def test_partner_spellings_and_alias_count_as_one_partner(overview: Overview) -> None:
+    matrix = overview.partners
+    assert [t.key for t in matrix.themes] == ["woonoverlast", "ondermijning"]
+    politie = matrix.rows[0]
+    assert politie.name == "Politie"
+    # Bram wrote "de politie" and "wijkagent": one mention by Bram, not two.
+    assert politie.cell("woonoverlast").named_by == ("Anna de Vries", "Bram Jansen")
+    assert politie.cell("ondermijning").named_by == ("Anna de Vries",)
+    assert politie.total == 3
+    names = [row.name for row in matrix.rows]
+    assert names.count("Politie") == 1
+    assert not {"de politie", "wijkagent", "politie"} & set(names)
+    assert set(names) == {"Politie", "GGD", "RIEC", "Veilig Thuis", "Woningcorporaties"}
+
+
+def test_round_merges_are_applied() -> None:
+    snapshot = replace(make_snapshot(), partner_merges={"woningcorporaties": "Corporaties"})
+    names = [row.name for row in build_overview(snapshot, NOW).partners.rows]
+    assert "Corporaties" in names
+    assert "Woningcorporaties" not in names
+
+
+def test_progress_counts(overview: Overview) -> None:
+    p = overview.progress
+    assert (p.participants, p.submitted, p.in_progress, p.not_started) == (3, 1, 1, 1)
+    assert p.pending_invites == 1
+
+
+def test_gaps(overview: Overview) -> None:
+    gaps = overview.gaps
+    assert [(g.theme.key, g.assigned) for g in gaps.themes_without_input] == [("digitaal", ())]
+    assert [(q.theme.key, q.question_key) for q in gaps.unanswered] == [("ondermijning", "inhoud")]
+    assert [(n.name, n.joined) for n in gaps.not_started] == [
+        ("Carla Bakker", True),
+        ("Dirk Visser", False),
+    ]
+    assert not gaps.empty
+
+
+def test_priority_with_short_capacity_is_signalled_per_colleague(overview: Overview) -> None:
+    signals = overview.gaps.capacity_signals
+    # Anna: priority + "onvoldoende" for woonoverlast; for ondermijning capacity is "voldoende";
+    # Bram chose "beheersniveau", so no signal whatever his capacity.
+    assert [(s.theme.key, s.colleague, s.capacity_answer) for s in signals] == [
+        ("woonoverlast", "Anna de Vries", "onvoldoende")
+    ]
+    assert signals[0].level_answer == "prioriteit"
+
+
+def test_no_signal_without_priority() -> None:
+    snapshot = make_snapshot()
+    extra = answer(2, "woonoverlast", "capaciteit", "onvoldoende", day=3)
+    overview = build_overview(replace(snapshot, answers=(*snapshot.answers, extra)), NOW)
+    assert [s.colleague for s in overview.gaps.capacity_signals] == ["Anna de Vries"]
+
+
+def test_theme_assigned_but_unanswered_is_a_gap_with_its_people() -> None:
+    snapshot = make_snapshot()
+    # Drop every ondermijning answer: the theme stays (assigned) and becomes a gap.
+    answers = tuple(a for a in snapshot.answers if a.theme_key != "ondermijning")
+    overview = build_overview(replace(snapshot, answers=answers), NOW)
+    assert "ondermijning" in [t.key for t in overview.themes]
+    gap = next(g for g in overview.gaps.themes_without_input if g.theme.key == "ondermijning")
+    assert gap.assigned == ("Anna de Vries", "Carla Bakker", "Dirk Visser")
+    # An empty theme is one gap, not one per question.
+    assert all(q.theme.key != "ondermijning" for q in overview.gaps.unanswered)
+
+
+def test_empty_round_builds() -> None:
+    snapshot = replace(make_snapshot(), participants=(), answers=(), pending_invites=())
+    overview = build_overview(snapshot, NOW)
+    assert overview.themes == ()
+    assert overview.partners.rows == ()
+    assert len(overview.gaps.themes_without_input) == 3
+    assert overview.progress.participants == 0
+
+
+def test_english_template_keeps_its_language() -> None:
+    snapshot = make_snapshot(make_template(language="en"))
+    assert build_overview(snapshot, NOW).language == "en"
+
+
+def test_naive_now_leaves_times_as_stored() -> None:
+    naive_now = datetime(2025, 3, 14, 16, 30)
+    overview = build_overview(make_snapshot(), naive_now)
+    assert overview.themes[0].questions[0].answers[0].created_at.tzinfo is not None

@@ -1,0 +1,221 @@
+"""The colleague's intake through the real Application, read as chat transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conversations.engine import SlotRef
+
+SMALL = str(Path(__file__).parent / "data" / "small.toml")
+
+
+@pytest.fixture
+async def alice(bot):
+    """Alice, invited for two themes of the small template, who has opened her link."""
+    round_id = await bot.create_round(SMALL)
+    token = await bot.invite(round_id, "Alice", ["ondermijning", "jeugd"])
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {token}")
+    return alice
+
+
+async def stored_answers(bot, user_id: int) -> dict[tuple[str, str], str]:
+    async with bot.store.read() as tx:
+        participant = await tx.active_participant(user_id)
+        return {(a.theme_key, a.question_key): a.text for a in await tx.answers_of(participant.id)}
+
+
+async def test_whole_walk_answers_every_question_in_order(bot, alice):
+    welcome, first = alice.replies[-2:]
+    assert "Welkom, Alice" in welcome.shown and "Kleine intake" not in welcome.shown
+    assert "Aanpak ondermijning, Regie op jeugd" in welcome.shown
+    assert "Thema 1/2 · Aanpak ondermijning — vraag 1/3" in first.shown
+    assert "Waar gaat dit thema over?" in first.shown
+    assert alice.buttons == ["Overslaan", "Overzicht"]  # no Back on the very first question
+
+    await alice.send("Zicht op criminele geldstromen.")
+    assert "✓ Bewaard." in alice.last_reply
+    assert "vraag 2/3" in alice.last_reply
+    assert "Aanvullen vorige antwoord" in alice.buttons
+
+    await alice.send("Politie, RIEC; gemeente")
+    assert "vraag 3/3" in alice.last_reply
+    assert alice.buttons[:3] == ["1. prioriteit", "2. overig strategisch thema", "3. beheersniveau"]
+    await alice.press("1. prioriteit")
+    assert "Thema 2/2 · Regie op jeugd — vraag 1/3" in alice.last_reply
+
+    await alice.send("Jeugdoverlast in de binnenstad.")
+    await alice.send("Jongerenwerk\nHalt")
+    await alice.send("beheersniveau")  # a typed option selects it
+    assert "Overzicht van je antwoorden" in alice.transcript()
+    assert "Insturen" in alice.buttons
+
+    assert await stored_answers(bot, 1001) == {
+        ("ondermijning", "inhoud"): "Zicht op criminele geldstromen.",
+        ("ondermijning", "partners"): "Politie, RIEC; gemeente",
+        ("ondermijning", "niveau"): "prioriteit",
+        ("jeugd", "inhoud"): "Jeugdoverlast in de binnenstad.",
+        ("jeugd", "partners"): "Jongerenwerk\nHalt",
+        ("jeugd", "niveau"): "beheersniveau",
+    }
+    await alice.press("Insturen")
+    assert "ingestuurd" in alice.last_reply
+
+
+async def test_skip_back_and_keep(bot, alice):
+    await alice.press("Overslaan")
+    assert "Overgeslagen" in alice.last_reply and "vraag 2/3" in alice.last_reply
+    await alice.send("Politie")
+    await alice.press("Terug")
+    assert "vraag 2/3" in alice.last_reply and "Je huidige antwoord" in alice.last_reply
+    assert "Politie" in alice.last_reply
+    await alice.press("Houden zo")
+    assert "vraag 3/3" in alice.last_reply
+    await alice.send("/back")
+    await alice.send("Politie, OM")
+    assert await stored_answers(bot, 1001) == {("ondermijning", "partners"): "Politie, OM"}
+
+
+async def test_append_adds_to_previous_answer(bot, alice):
+    await alice.send("Eerste deel van mijn verhaal.")
+    await alice.press("Aanvullen vorige antwoord")
+    assert "Stuur wat je wilt toevoegen" in alice.last_reply
+    await alice.send("En het tweede deel.")
+    assert "Toegevoegd" in alice.last_reply and "vraag 2/3" in alice.last_reply
+    answers = await stored_answers(bot, 1001)
+    assert (
+        answers[("ondermijning", "inhoud")] == "Eerste deel van mijn verhaal.\nEn het tweede deel."
+    )
+
+
+async def test_edited_message_updates_the_stored_answer_and_keeps_history(bot, alice):
+    message = await alice.send("Eerste versie")
+    await alice.send("Politie")
+    await alice.edit(message, "Betere versie")
+    assert "gewijzigde bericht is bewaard" in alice.last_reply
+    assert (await stored_answers(bot, 1001))[("ondermijning", "inhoud")] == "Betere versie"
+    async with bot.store.read() as tx:
+        participant = await tx.active_participant(1001)
+        history = await tx.answer_history(participant.id, "ondermijning", "inhoud")
+    assert [text for text, _, _ in history] == ["Eerste versie", "Betere versie"]
+
+
+async def test_review_edit_and_submit_then_edit_after_submitting(bot, alice):
+    await alice.send("Inhoud A")
+    await alice.send("/review")
+    assert "Overzicht van je antwoorden" in alice.transcript()
+    assert "Inhoud A" in alice.transcript()
+    await alice.press("Insturen")
+    assert "Toch insturen" in alice.buttons  # required questions are still open
+    await alice.press("Toch insturen")
+    assert "ingestuurd" in alice.last_reply
+    await alice.send("/review")
+    await alice.press("Wijzig 1.1 Waar gaat dit thema over?")
+    assert "Je huidige antwoord" in alice.last_reply
+    await alice.send("Inhoud B")
+    assert "meegenomen in je ingestuurde antwoorden" in alice.transcript()
+    assert (await stored_answers(bot, 1001))[("ondermijning", "inhoud")] == "Inhoud B"
+
+
+async def test_resume_after_restart_answers_the_question_last_asked(bot, alice):
+    await alice.send("Antwoord 1")
+    await bot.restart()
+    await alice.send("Politie, OM")
+    assert "vraag 3/3" in alice.last_reply
+    await bot.restart()
+    await alice.send("/start")
+    assert "Welkom terug" in alice.last_reply and "vraag 3/3" in alice.last_reply
+    assert await stored_answers(bot, 1001) == {
+        ("ondermijning", "inhoud"): "Antwoord 1",
+        ("ondermijning", "partners"): "Politie, OM",
+    }
+
+
+async def test_status_and_help(bot, alice):
+    await alice.send("Iets")
+    await alice.send("/status")
+    assert "1 van de 6 vragen" in alice.last_reply
+    await alice.send("/help")
+    assert "/review" in alice.last_reply
+
+
+async def test_invite_without_themes_lets_colleague_pick(bot):
+    round_id = await bot.create_round(SMALL)
+    token = await bot.invite(round_id, "Bram")
+    bram = bot.user(1002, "Bram")
+    await bram.send(f"/start {token}")
+    assert "Kies hieronder de thema's" in bram.transcript()
+    await bram.send("ik typ iets")
+    assert "Kies eerst je thema's" in bram.transcript()
+    await bram.press("Klaar, begin met de vragen")
+    assert "minstens één thema" in bram.transcript()
+    await bram.press("▫️ Regie op jeugd")
+    assert "✅ Regie op jeugd" in bram.buttons
+    await bram.press("Klaar, begin met de vragen")
+    assert "Thema 1/1 · Regie op jeugd — vraag 1/3" in bram.last_reply
+
+
+async def test_strangers_bad_and_used_tokens_are_refused_and_nothing_is_stored(bot, alice):
+    round_id = await bot.create_round(SMALL)
+    token = await bot.invite(round_id, "Carla", ["jeugd"])
+    mallory = bot.user(666, "Mallory")
+    await mallory.send("hallo, mijn geheim")
+    assert "nog geen uitnodiging" in mallory.last_reply
+    await mallory.send("/start AAAAAAAAAAAAAAAAAAAAAAAA")
+    assert "ken ik niet" in mallory.last_reply
+    await mallory.send("/start <script>")
+    assert "ken ik niet" in mallory.last_reply
+    carla = bot.user(1003, "Carla")
+    await carla.send(f"/start {token}")
+    await mallory.send(f"/start {token}")
+    assert "al door iemand anders gebruikt" in mallory.last_reply
+    await mallory.send("mijn geheime antwoord")
+    await mallory.press_data("v1:sk:1:0")
+    async with bot.store.read() as tx:
+        rows = await tx._all("SELECT text FROM answers")
+        people = await tx._all("SELECT user_id FROM participants")
+    assert all("geheim" not in r[0] for r in rows)
+    assert 666 not in {r[0] for r in people}
+
+
+async def test_bad_input_gets_a_hint_and_changes_nothing(bot, alice):
+    await alice.send_sticker()
+    assert "alleen tekst" in alice.last_reply
+    await alice.send_photo()
+    await alice.send_voice()
+    assert "alleen tekst" in alice.last_reply
+    await alice.send_in_group("hoi")
+    assert "alleen in een privégesprek" in bot.tg.api.messages(-4001000001)[-1].shown
+    await alice.press_data("v1:zz:1")
+    assert "verlopen" in alice.last_callback_answer
+    await alice.press_data("v1:sk:1:5")  # a button for a question she is not at
+    assert "verlopen" in alice.transcript()
+    await alice.press_data("nonsense")
+    assert "vraag 1/3" in alice.last_reply
+    assert await stored_answers(bot, 1001) == {}
+
+
+async def test_hostile_and_huge_text_is_stored_and_echoed_escaped(bot, alice):
+    await alice.send("<script>alert(1)</script> & <b>vet</b>")
+    await alice.send("x" * 4096)
+    await alice.send("/review")
+    review = "\n".join(m.text for m in alice.replies if "Overzicht" in m.text)
+    assert "&lt;script&gt;" in review and "<script>" not in review
+    answers = await stored_answers(bot, 1001)
+    assert answers[("ondermijning", "inhoud")] == "<script>alert(1)</script> & <b>vet</b>"
+    assert answers[("ondermijning", "partners")] == "x" * 4096
+
+
+async def test_redelivered_update_is_not_answered_twice(bot, alice):
+    message = await alice.send("Eenmalig")
+    assert "vraag 2/3" in alice.last_reply
+    # Telegram redelivers an update whose offset was not confirmed before a crash.
+    from telegram import Update
+
+    update = Update.de_json({"update_id": 1, "message": message.to_dict()}, bot.app.bot)
+    await bot.app.process_update(update)
+    assert "vraag 2/3" in alice.last_reply
+    assert await stored_answers(bot, 1001) == {("ondermijning", "inhoud"): "Eenmalig"}
+    _ = SlotRef
