@@ -512,7 +512,8 @@ class Tx:
     ) -> None:
         await self.db.execute(
             "INSERT INTO coordinators"
-            " (user_id, chat_id, name, active_round_id, invite_id, joined_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+            " (user_id, chat_id, name, active_round_id, invite_id, joined_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
             " chat_id = excluded.chat_id,"
             " active_round_id = COALESCE(excluded.active_round_id, coordinators.active_round_id)",
             (user_id, chat_id, name, active_round_id, invite_id, _ts(now)),
