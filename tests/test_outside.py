@@ -1,0 +1,274 @@
+"""The bot as a new user meets it: the `themabot` command in a real process, polling an HTTP
+Bot API stand-in on loopback, killed with SIGKILL half-way and started again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.standin import FakeBotAPI, file_base_url, private_chat, serve_http
+
+TEMPLATE = """\
+key = "buiten"
+title = "Input veiligheidsplan"
+language = "nl"
+
+[[questions]]
+key = "inhoud"
+text = "Waar gaat dit thema over?"
+
+[[questions]]
+key = "partners"
+text = "Met wie werk je samen?"
+kind = "list"
+
+[[questions]]
+key = "ontwikkelingen"
+text = "Welke ontwikkelingen zie je?"
+
+[[themes]]
+key = "ondermijning"
+title = "Aanpak ondermijning"
+
+[[themes]]
+key = "jeugd"
+title = "Jeugdoverlast"
+"""
+
+COORDINATOR = 4242
+WAIT = 20.0  # seconds; generous for a slow shared machine, never reached when all is well
+
+
+def themabot(env: dict[str, str], *args: str) -> str:
+    """Runs one CLI command and returns its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class Person:
+    """Someone typing into the stand-in, waiting for the bot's answer like a person would."""
+
+    def __init__(self, api: FakeBotAPI, user_id: int, name: str) -> None:
+        self.api = api
+        self.user = {"id": user_id, "is_bot": False, "first_name": name, "language_code": "nl"}
+        self.chat = api.register_chat(private_chat(self.user)).chat
+        self.chat_id = user_id
+
+    def seen(self) -> int:
+        return len(self.api.messages(self.chat_id))
+
+    async def say(self, text: str, *, expect_reply: bool = True) -> str:
+        before = self.seen()
+        self.api.push_update({"message": self.api.user_message(self.user, self.chat, text)})
+        if expect_reply:
+            await self.wait_for_reply(before)
+        return self.last()
+
+    async def wait_for_reply(self, before: int) -> None:
+        deadline = time.monotonic() + WAIT
+        while self.seen() <= before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no reply from the bot; chat so far: {self.texts()}")
+            await asyncio.sleep(0.02)
+
+    def last(self) -> str:
+        return self.api.messages(self.chat_id)[-1].shown
+
+    def texts(self) -> list[str]:
+        return [m.shown for m in self.api.messages(self.chat_id)]
+
+
+class BotProcess:
+    """`themabot run` in its own process."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], env=self.env, stdout=out, stderr=out
+            )
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
+@pytest.fixture
+async def outside(tmp_path):
+    api = FakeBotAPI(username="themabot_buiten_bot")
+    runner, base_url = await serve_http(api)
+    env = {
+        **os.environ,
+        "THEMABOT_TOKEN": "123456:outside-test-token",
+        "THEMABOT_API_URL": base_url,
+        "THEMABOT_FILE_URL": file_base_url(base_url),
+        "THEMABOT_DB": str(tmp_path / "bot.db"),
+        "THEMABOT_COORDINATORS": str(COORDINATOR),
+        "PTB_TIMEDELTA": "true",
+    }
+    (tmp_path / "template.toml").write_text(TEMPLATE, encoding="utf-8")
+    process = BotProcess(env, tmp_path / "bot.log")
+    try:
+        yield api, env, process, tmp_path
+    finally:
+        process.stop()
+        await runner.cleanup()
+
+
+async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
+    api, env, process, tmp_path = outside
+    created = themabot(
+        env,
+        "round",
+        "create",
+        "--name",
+        "Ronde <1>",
+        "--template",
+        str(tmp_path / "template.toml"),
+        "--json",
+    )
+    round_id = str(json.loads(created)["round"])
+    invite = json.loads(
+        themabot(
+            env,
+            "invite",
+            "--round",
+            round_id,
+            "--name",
+            "Alice",
+            "--theme",
+            "ondermijning",
+            "--theme",
+            "jeugd",
+            "--json",
+        )
+    )
+    process.start()
+    alice = Person(api, 1001, "Alice")
+    assert "Welkom, Alice" in "\n".join(
+        [await alice.say(f"/start {invite['token']}"), *alice.texts()]
+    )
+    answers = [
+        "Criminele geldstromen in de haven.",
+        "Politie, RIEC, Belastingdienst",
+        "Meer Bibob-toetsen verwacht.",
+        "Overlast rond het winkelcentrum.",
+        "Jongerenwerk; Halt",
+        "<script>alert('x')</script> nieuwe groep",
+    ]
+    for answer in answers[:3]:
+        await alice.say(answer)
+    process.kill()
+    # Messages sent while the bot is down wait at Telegram and are handled after the restart.
+    before = alice.seen()
+    await alice.say(answers[3], expect_reply=False)
+    process.start()
+    await alice.wait_for_reply(before)
+    for answer in answers[4:]:
+        await alice.say(answer)
+    assert "Overzicht van je antwoorden" in "\n".join(alice.texts())
+
+    # The link is known now that the bot ran and stored its username.
+    later = json.loads(themabot(env, "invite", "--round", round_id, "--name", "Bob", "--json"))
+    assert later["link"] == f"https://t.me/themabot_buiten_bot?start={later['token']}"
+
+    coordinator = Person(api, COORDINATOR, "Coby")
+    before = coordinator.seen()
+    coordinator.api.push_update(
+        {"message": api.user_message(coordinator.user, coordinator.chat, "/overview")}
+    )
+    await coordinator.wait_for_reply(before)
+    document = api.messages(COORDINATOR)[-1].document
+    assert document is not None, coordinator.texts()
+    html = document[1].decode("utf-8")
+    for answer in answers:
+        if "<script>" in answer:
+            assert "&lt;script&gt;" in html and "<script>alert" not in html
+        else:
+            for item in answer.replace(";", ",").split(","):
+                assert item.strip() in html, item
+    assert process.alive()
+
+
+async def test_strangers_and_bad_input_leave_the_bot_running(outside):
+    api, env, process, tmp_path = outside
+    created = themabot(
+        env,
+        "round",
+        "create",
+        "--name",
+        "R",
+        "--template",
+        str(tmp_path / "template.toml"),
+        "--json",
+    )
+    round_id = str(json.loads(created)["round"])
+    token = json.loads(
+        themabot(
+            env, "invite", "--round", round_id, "--name", "Alice", "--theme", "jeugd", "--json"
+        )
+    )["token"]
+    process.start()
+    mallory = Person(api, 666, "Mallory")
+    assert "uitnodiging" in await mallory.say("mijn geheim 12345")
+    assert "ken ik niet" in await mallory.say("/start notatokenatall")
+    alice = Person(api, 1001, "Alice")
+    await alice.say(f"/start {token}")
+    assert "gebruikt" in await mallory.say(f"/start {token}")
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    before = alice.seen()
+    api.push_update({"message": api.user_message(alice.user, alice.chat, None, sticker=sticker)})
+    await alice.wait_for_reply(before)
+    assert "alleen tekst" in alice.last()
+    assert "vraag 2/3" in await alice.say("x" * 4096)
+    process.stop()
+    db = sqlite_rows(env["THEMABOT_DB"], "SELECT text FROM answers")
+    assert all("geheim" not in row[0] for row in db)
+    assert "Mallory" not in (tmp_path / "bot.log").read_text(errors="replace")
+
+
+def sqlite_rows(path: str, sql: str) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return list(db.execute(sql))
