@@ -1,0 +1,103 @@
+"""Templates as data: the built-in ones, the documented format, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from conversations.answers import split_items
+from conversations.template import (
+    QuestionKind,
+    TemplateError,
+    builtin_keys,
+    load_template,
+    parse_template,
+)
+
+DOCUMENTED = """
+key = "ivp"
+title = "Input Integraal Veiligheidsplan"
+language = "nl"
+
+[[questions]]
+key = "inhoud"
+text = "Waar gaat dit thema over, en wat doen we er nu aan?"
+help = "Denk aan aanpak, instrumenten, wat werkt en wat niet."
+kind = "text"
+required = true
+
+[[themes]]
+key = "ondermijning"
+title = "Aanpak ondermijning"
+description = "Georganiseerde criminaliteit die de legale wereld binnendringt."
+"""
+
+
+def test_documented_format_loads():
+    template = parse_template(DOCUMENTED, "doc.toml")
+    assert template.questions[0].kind is QuestionKind.TEXT
+    assert template.theme("ondermijning").title == "Aanpak ondermijning"
+
+
+@pytest.mark.parametrize("key", ["ivp", "ivp-en"])
+def test_builtin_templates_follow_leidens_format(key):
+    template = load_template(key)
+    assert len(template.themes) == 7
+    kinds = {q.key: q.kind for q in template.questions}
+    assert kinds["partners"] is QuestionKind.LIST
+    assert kinds["niveau"] is QuestionKind.CHOICE
+    required = {q.key for q in template.questions if q.required}
+    assert required == {"inhoud", "partners", "ontwikkelingen"}
+    assert set(builtin_keys()) >= {"ivp", "ivp-en"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('kind = "text"', 'kind = "essay"', "x.toml: questions[1] (inhoud).kind: Input should be"),
+        ('title = "Aanpak ondermijning"', 'title = ""', "x.toml: themes[1] (ondermijning).title:"),
+        (
+            "required = true",
+            "required = true\nhlep = 'typo'",
+            "x.toml: questions[1] (inhoud).hlep:",
+        ),
+    ],
+)
+def test_broken_template_names_file_field_and_reason(old, new, expected):
+    with pytest.raises(TemplateError) as error:
+        parse_template(DOCUMENTED.replace(old, new), "x.toml")
+    assert str(error.value).startswith(expected)
+
+
+def test_duplicate_keys_and_bad_choices_are_rejected():
+    dup = DOCUMENTED + '\n[[themes]]\nkey = "ondermijning"\ntitle = "Nog eens"\n'
+    with pytest.raises(TemplateError, match="duplicate theme key 'ondermijning'"):
+        parse_template(dup, "d.toml")
+    choice = DOCUMENTED.replace('kind = "text"', 'kind = "choice"\noptions = ["alleen"]')
+    with pytest.raises(TemplateError, match="at least two options"):
+        parse_template(choice, "c.toml")
+    with pytest.raises(TemplateError, match="not valid TOML"):
+        parse_template("key = ", "t.toml")
+    with pytest.raises(TemplateError, match="no such file"):
+        load_template("does-not-exist.toml")
+
+
+def test_template_check_command(tmp_path, capsys):
+    good = tmp_path / "good.toml"
+    good.write_text(DOCUMENTED, encoding="utf-8")
+    assert main(["template", "check", str(good)]) == 0
+    assert "ok" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(DOCUMENTED.replace("[[themes]]", "[[themez]]"), encoding="utf-8")
+    assert main(["template", "check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "themez" in err and "Traceback" not in err
+
+
+def test_list_answers_split_on_lines_commas_and_semicolons():
+    assert split_items("- Politie\n2. OM; RIEC , , gemeente\nPolitie") == [
+        "Politie",
+        "OM",
+        "RIEC",
+        "gemeente",
+    ]
