@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # A token is required by PTB's builder; with a stand-in Bot API any well-formed one works.
 PLACEHOLDER_TOKEN = "123456:themabot-placeholder"
 COLLEAGUE_COMMANDS = ("start", "help", "status", "review", "skip", "back")
-COORDINATOR_COMMANDS = ("progress", "overview", "invite", "remind", "rounds")
+COORDINATOR_COMMANDS = ("progress", "overview", "invite", "remind", "rounds", "partners", "merge")
 
 
 def build_application(

@@ -240,7 +240,7 @@ async def invite(store, args: argparse.Namespace) -> int:
         if unknown:
             known = ", ".join(t.key for t in round_.template.themes)
             raise CliError(f"unknown theme {', '.join(unknown)} (themes: {known})")
-        keys = list(dict.fromkeys(keys))
+        keys = round_.template.in_order(keys)  # "Thema 1/3" means the same to everyone
         _, token = await tx.create_invite(
             round_.id, args.name, keys, _now(), coordinator=args.coordinator
         )

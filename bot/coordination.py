@@ -15,6 +15,7 @@ from bot.sending import split_text
 from bot.services import Services, services
 from bot.texts import Catalogue, catalogue
 from reports.overview import build_overview
+from reports.partners import normalise_partner
 from reports.progress import RoundProgress, State, round_progress
 from reports.render import FORMATS, UnknownFormatError, filename, render
 from reports.summary import summary_text
@@ -156,6 +157,7 @@ async def on_invite(update: Update, context: Context) -> None:
         return
     s = services(context)
     async with s.db.write() as tx:
+        themes = round_.template.in_order(themes)
         _, token = await tx.create_invite(round_.id, name[:100], themes, s.now())
         username = await tx.get_meta("bot_username") or update.get_bot().username
     link = deep_link(username, token)
@@ -216,11 +218,55 @@ async def on_round_selected(update: Update, context: Context) -> None:
     await reply(update, t("round_selected", round=round_.name))
 
 
+async def on_partners(update: Update, context: Context) -> None:
+    """Lists the partners named in the active round, most named first, with their themes."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    s = services(context)
+    async with s.db.read() as tx:
+        snapshot = await tx.snapshot(round_.id)
+    matrix = build_overview(snapshot, s.now()).partners
+    titles = {theme.key: theme.title for theme in matrix.themes}
+    lines = [t("partners_title", round=round_.name)]
+    for row in matrix.rows:
+        themes = ", ".join(titles[c.theme_key] for c in row.cells if c.count)
+        lines.append(f"• <b>{html.escape(row.name)}</b> ({row.total}) — {html.escape(themes)}")
+    if not matrix.rows:
+        lines.append(t("partners_none"))
+    lines.append("\n" + t("partners_merge_hint"))
+    for chunk in split_text("\n".join(lines)):
+        await reply(update, chunk)
+
+
+async def on_merge(update: Update, context: Context) -> None:
+    """Stores that one or more partner spellings mean one partner: /merge A, B = Canonical."""
+    found = await _coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    text = " ".join(context.args or [])
+    aliases_text, sep, canonical = text.partition("=")
+    canonical = " ".join(canonical.split())
+    aliases = [a for a in (normalise_partner(x) for x in aliases_text.split(",")) if a]
+    if not sep or not canonical or not aliases or len(canonical) > 100:
+        await reply(update, t("merge_usage"))
+        return
+    s = services(context)
+    async with s.db.write() as tx:
+        for alias in aliases:
+            await tx.merge_partner(round_.id, alias, canonical, s.now())
+    await reply(update, t("merge_done", aliases=", ".join(aliases), canonical=canonical))
+
+
 def add_handlers(app: Application, new: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("progress", on_progress, filters=new))
     app.add_handler(CommandHandler("overview", on_overview, filters=new))
     app.add_handler(CommandHandler("invite", on_invite, filters=new))
     app.add_handler(CommandHandler("rounds", on_rounds, filters=new))
+    app.add_handler(CommandHandler("partners", on_partners, filters=new))
+    app.add_handler(CommandHandler("merge", on_merge, filters=new))
     app.add_handler(
         CallbackQueryHandler(on_round_selected, pattern=rf"^v1:{Action.ROUND_SELECT.value}:")
     )

@@ -7,6 +7,7 @@ template (``Template.model_dump_json``), so editing a file never changes a runni
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -118,6 +119,11 @@ class Template(_Strict):
     def theme(self, key: str) -> Theme | None:
         """Returns the theme with this key, or None."""
         return next((t for t in self.themes if t.key == key), None)
+
+    def in_order(self, theme_keys: Iterable[str]) -> list[str]:
+        """Returns the known keys among ``theme_keys`` once each, in template order."""
+        wanted = set(theme_keys)
+        return [t.key for t in self.themes if t.key in wanted]
 
     def questions_for(self, theme_key: str) -> list[Question]:
         """Returns the questions asked for one theme, in order."""

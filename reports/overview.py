@@ -342,8 +342,8 @@ def _theme_section(
 def _entry(question: Question, answer: Answer, person: Participant, local: _ToLocal) -> AnswerEntry:
     items: tuple[str, ...] = ()
     if question.kind is QuestionKind.LIST:
-        # The store keeps the split items; older rows may only have the text.
-        items = tuple(answer.parts) or tuple(split_items(answer.text))
+        # Parts are the messages an answer came in; items come from splitting the whole text.
+        items = tuple(split_items(answer.text))
     return AnswerEntry(
         participant_id=person.id,
         colleague=person.name,

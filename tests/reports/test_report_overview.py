@@ -57,12 +57,17 @@ def test_answers_carry_name_text_items_dates_and_status(overview: Overview) -> N
     assert bram_partners.items == ("de politie", "wijkagent", "Veilig Thuis")
 
 
-def test_stored_parts_win_over_splitting_the_text() -> None:
+def test_list_items_come_from_the_whole_text_not_the_messages_it_came_in() -> None:
     snapshot = make_snapshot()
-    stored = replace(snapshot.answers[1], parts=("Politie", "GGD, afdeling jeugd"))
-    snapshot = replace(snapshot, answers=(stored,))
+    appended = replace(
+        snapshot.answers[1],
+        parts=("Politie, GGD", "afdeling jeugd"),
+        text="Politie, GGD\nafdeling jeugd",
+    )
+    snapshot = replace(snapshot, answers=(appended,))
     overview = build_overview(snapshot, NOW)
-    assert overview.themes[0].questions[1].answers[0].items == ("Politie", "GGD, afdeling jeugd")
+    items = overview.themes[0].questions[1].answers[0].items
+    assert items == ("Politie", "GGD", "afdeling jeugd")
 
 
 def test_withdrawn_colleagues_and_unknown_questions_are_left_out(overview: Overview) -> None:

@@ -1,0 +1,173 @@
+"""The coordinator's side in chat: roles, invites, progress, the overview and partners."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+SMALL = str(Path(__file__).parent / "data" / "small.toml")
+
+
+@pytest.fixture
+async def round_with_two(bot):
+    """A round where Alice answered everything and submitted, and Bram answered a bit."""
+    round_id = await bot.create_round(SMALL, name="Ronde <Leiden>")
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {await bot.invite(round_id, 'Alice', ['ondermijning', 'jeugd'])}")
+    for text in [
+        "Geldstromen",
+        "Politie, RIEC",
+        "prioriteit",
+        "Overlast",
+        "de politie; Halt",
+        "beheersniveau",
+    ]:
+        await alice.send(text)
+    await alice.press("Insturen")
+    bram = bot.user(1002, "Bram")
+    await bram.send(f"/start {await bot.invite(round_id, 'Bram', ['ondermijning'])}")
+    await bram.send("Vastgoed <script>x</script>")
+    await bram.send(" politie")
+    await bot.invite(round_id, "Carla", ["jeugd"])  # never opened
+    return round_id, alice, bram
+
+
+async def test_overview_docx_has_a_heading_per_theme_and_every_answer(bot, round_with_two):
+    coby = bot.coordinator()
+    await coby.send("/overview docx")
+    name, content, caption = coby.last_document
+    assert name.endswith(".docx") and "Ronde <Leiden>" in caption
+    document = docx.Document(io.BytesIO(content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert "Aanpak ondermijning" in headings and "Regie op jeugd" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    for answer in ["Geldstromen", "Overlast", "Vastgoed <script>x</script>"]:
+        assert answer in text
+
+
+async def test_overview_xlsx_has_one_row_per_answer_and_partners_count_once(bot, round_with_two):
+    coby = bot.coordinator()
+    await coby.send("/overview xlsx")
+    _, content, _ = coby.last_document
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) - 1 == 8  # six answers from Alice, two from Bram
+    matrix = [r for r in book.worksheets[1].iter_rows(values_only=True)]
+    police = [r for r in matrix if r[0] and "olitie" in str(r[0])]
+    assert len(police) == 1, matrix
+
+
+async def test_overview_in_every_format_and_unknown_format(bot, round_with_two):
+    coby = bot.coordinator()
+    for fmt in ("html", "md", "csv"):
+        await coby.send(f"/overview {fmt}")
+        name, content, _ = coby.last_document
+        assert name.endswith(f".{fmt}")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 9
+    await coby.send("/overview")
+    name, content, _ = coby.last_document
+    assert name.endswith(".html") and b"&lt;script&gt;" in content and b"<script>x" not in content
+    await coby.send("/overview pdf")
+    assert "Onbekend formaat pdf" in coby.last_reply
+
+
+async def test_progress_names_each_colleague_with_their_state(bot, round_with_two):
+    coby = bot.coordinator()
+    await coby.send("/progress")
+    text = coby.last_reply
+    assert "Alice — ingestuurd (6 van 6 beantwoord)" in text
+    assert "Bram — bezig (2 van 3 beantwoord)" in text
+    assert "Carla — uitnodiging nog niet geopend" in text
+
+
+async def test_colleagues_and_strangers_are_refused_coordinator_commands(bot, round_with_two):
+    _, alice, _ = round_with_two
+    mallory = bot.user(666, "Mallory")
+    for person in (alice, mallory):
+        for command in (
+            "/overview docx",
+            "/progress",
+            "/invite Eve",
+            "/rounds",
+            "/partners",
+            "/merge a = b",
+        ):
+            await person.send(command)
+            assert "opdracht voor de coördinator" in person.last_reply
+            assert not person.documents
+
+
+async def test_invite_in_chat_gives_a_link_and_a_message_to_forward(bot):
+    round_id = await bot.create_round(SMALL)
+    coby = bot.coordinator()
+    await coby.send("/invite Dirk van Dam jeugd ondermijning")
+    created, forward = coby.replies[-2:]
+    assert (
+        "Dirk van Dam" in created.shown and "Aanpak ondermijning, Regie op jeugd" in created.shown
+    )
+    link = forward.shown.split()[-1]
+    assert link.startswith("https://t.me/themabot_test_bot?start=")
+    dirk = bot.user(1004, "Dirk")
+    await dirk.send(f"/start {link.split('=')[1]}")
+    assert "Welkom, Dirk van Dam" in dirk.transcript()
+    assert "Thema 1/2 · Aanpak ondermijning" in dirk.last_reply  # template order
+    await coby.send("/invite")
+    assert "Gebruik: /invite" in coby.last_reply
+    assert round_id
+
+
+async def test_coordinator_invite_makes_a_coordinator_without_knowing_ids(bot, round_with_two):
+    round_id, _, _ = round_with_two
+    token = await bot.invite(round_id, "Fenna", coordinator=True)
+    fenna = bot.user(1010, "Fenna")
+    await fenna.send("/progress")
+    assert "opdracht voor de coördinator" in fenna.last_reply
+    await fenna.send(f"/start {token}")
+    assert "coördinator" in fenna.last_reply
+    await fenna.send("/progress")
+    assert "Alice" in fenna.last_reply
+
+
+async def test_rounds_lists_and_picks_the_active_round(bot, round_with_two):
+    second = await bot.create_round(SMALL, name="Tweede ronde")
+    coby = bot.coordinator()
+    await coby.send("/rounds")
+    assert "Ronde &lt;Leiden&gt;" not in coby.last_reply  # shown as text, escaped on the wire
+    assert "Tweede ronde" in coby.last_reply
+    await coby.press(f"#{second - 1} Ronde <Leiden>")
+    assert "Ronde <Leiden>" in coby.last_reply
+    await coby.send("/progress")
+    assert "Alice" in coby.last_reply
+
+
+async def test_merge_makes_two_spellings_one_partner(bot, round_with_two):
+    coby = bot.coordinator()
+    await coby.send("/partners")
+    assert "Politie</b>" not in coby.replies[-1].shown
+    assert "Politie (3)" in coby.last_reply and "RIEC (1)" in coby.last_reply
+    await coby.send("/merge riec = Politie")
+    assert "Samengevoegd" in coby.last_reply
+    await coby.send("/partners")
+    assert "Politie (3)" in coby.last_reply and "RIEC" not in coby.last_reply.split("\n")[1]
+    await coby.send("/merge zonder gelijkteken")
+    assert "Gebruik: /merge" in coby.last_reply
+
+
+async def test_long_progress_is_split_not_cut(bot):
+    round_id = await bot.create_round(SMALL)
+    for i in range(150):
+        await bot.invite(
+            round_id, f"Collega met een behoorlijk lange naam nummer {i:03d}", ["jeugd"]
+        )
+    coby = bot.coordinator()
+    await coby.send("/progress")
+    texts = [m.text for m in coby.replies]
+    assert len(texts) >= 2 and all(len(t) <= 4096 for t in texts)
+    joined = "\n".join(texts)
+    assert all(f"nummer {i:03d}" in joined for i in range(150))
