@@ -1,0 +1,112 @@
+"""The `themabot` command line, as the README and design.md promise it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from bot.cli import main
+from storage.store import Store
+
+SMALL = str(Path(__file__).parent / "data" / "small.toml")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("THEMABOT_DB", str(path))
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def run(capsys, *argv: str) -> dict | list:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_round_create_prints_round_and_themes(db, capsys):
+    created = run(
+        capsys, "round", "create", "--name", "IVP 2027", "--deadline", "2027-03-01", "--json"
+    )
+    assert created["round"] == 1 and created["deadline"] == "2027-03-01"
+    assert {"key": "ondermijning", "title": "Aanpak ondermijning"} in created["themes"]
+    from_file = run(capsys, "round", "create", "--name", "Klein", "--template", SMALL, "--json")
+    assert [t["key"] for t in from_file["themes"]] == ["ondermijning", "jeugd"]
+    assert [r["name"] for r in run(capsys, "round", "list", "--json")] == ["IVP 2027", "Klein"]
+
+
+def test_invite_prints_token_and_link_once_the_username_is_known(db, capsys):
+    run(capsys, "round", "create", "--name", "R", "--json")
+    first = run(
+        capsys,
+        "invite",
+        "--round",
+        "1",
+        "--name",
+        "Alice",
+        "--theme",
+        "jeugd",
+        "ondermijning",
+        "--json",
+    )
+    assert len(first["token"]) >= 22 and "link" not in first
+    assert first["themes"] == ["jeugd", "ondermijning"]
+
+    async def remember_username() -> None:
+        store = await Store.open(db)
+        async with store.write() as tx:
+            await tx.set_meta("bot_username", "leiden_ivp_bot")
+        await store.close()
+
+    asyncio.run(remember_username())
+    second = run(capsys, "invite", "--round", "1", "--name", "Bob", "--json")
+    assert second["link"] == f"https://t.me/leiden_ivp_bot?start={second['token']}"
+    assert second["token"] != first["token"]
+
+
+def test_invite_mistakes_get_one_line(db, capsys):
+    run(capsys, "round", "create", "--name", "R", "--json")
+    assert main(["invite", "--round", "1", "--name", "A", "--theme", "nope"]) == 2
+    assert "unknown theme nope" in capsys.readouterr().err
+    assert main(["invite", "--round", "7", "--name", "A"]) == 2
+    assert "no round 7" in capsys.readouterr().err
+
+
+def test_progress_and_report(db, capsys, tmp_path):
+    run(capsys, "round", "create", "--name", "R", "--template", SMALL, "--json")
+    run(capsys, "invite", "--round", "1", "--name", "Alice", "--theme", "jeugd", "--json")
+    progress = run(capsys, "progress", "--round", "1", "--json")
+    assert progress["colleagues"][0] == {
+        "name": "Alice",
+        "state": "not_started",
+        "answered": 0,
+        "total": 3,
+        "open_required": 3,
+        "unreachable": False,
+        "invite_opened": False,
+    }
+    assert main(["progress", "--round", "1"]) == 0
+    assert "Alice" in capsys.readouterr().out
+    out = tmp_path / "out" / "overzicht.docx"
+    written = run(
+        capsys, "report", "--round", "1", "--format", "docx", "--output", str(out), "--json"
+    )
+    assert written["bytes"] == out.stat().st_size
+    assert docx.Document(str(out)).paragraphs
+    assert main(["report", "--round", "1", "--format", "pdf", "--output", str(out)]) == 2
+    assert "unknown format" in capsys.readouterr().err
+
+
+def test_python_dash_m_bot_and_help(db):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("run", "round", "invite", "progress", "report", "template", "demo"):
+        assert command in done.stdout
