@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from conversations.answers import clean_text, normalise_answer
 from conversations.template import Question, QuestionKind, Template
@@ -60,7 +61,7 @@ class IntakeState:
     submitted: bool = False
     locked: bool = False  # submitted and past the deadline: answers are final
 
-    @property
+    @cached_property
     def slots(self) -> list[SlotRef]:
         return slots_for(self.template, self.theme_keys)
 
