@@ -453,6 +453,10 @@ def _resume(state: IntakeState) -> Decision:
         mode = Mode.ASKING if state.mode is Mode.APPENDING else state.mode
         return _ask_at(state, index, mode)
     if state.mode is Mode.REVIEW or state.submitted:
+        open_required = state.open_required()
+        if open_required and not state.submitted:
+            # "Continue" from the review means: on with what is still open.
+            return _ask_at(state, state.slots.index(open_required[0]))
         return _review(state)
     first_open = _next_open(state, -1)
     if first_open is None:

@@ -173,3 +173,10 @@ def test_status_counts_answered_and_open_required():
 def test_resume_repeats_the_question_last_asked():
     decision = engine.decide(state(cursor=J1), engine.Continue(welcome_back=True))
     assert notes(decision) == ["welcome_back"] and asked(decision).slot == J1
+
+
+def test_continue_from_review_goes_to_the_first_open_required_question():
+    s = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x", A2: "y"})
+    assert asked(engine.decide(s, engine.Continue())).slot == J1
+    done = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x"}, submitted=True)
+    assert isinstance(engine.decide(done, engine.Continue()).replies[-1], ShowReview)

@@ -230,3 +230,9 @@ async def test_unexpected_error_is_logged_and_answered_kindly(bot, alice, monkey
     monkeypatch.undo()
     await alice.send("Een antwoord")
     assert "✓ Bewaard." in alice.last_reply
+
+
+async def test_review_continue_button_goes_to_open_questions(bot, alice):
+    await alice.send("/review")
+    await alice.press("Verder met open vragen")
+    assert "Thema 1/2 · Aanpak ondermijning — vraag 1/3" in alice.last_reply
