@@ -269,16 +269,20 @@ async def invite(store, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _snapshot(store, round_id: int):
+    async with store.read() as tx:
+        snapshot = await tx.snapshot(round_id)
+    if snapshot is None:
+        raise CliError(f"no round {round_id} (see `themabot round list`)")
+    return snapshot
+
+
 async def progress(store, settings: Settings, args: argparse.Namespace) -> int:
     from bot.coordination import progress_text
     from bot.texts import catalogue
     from reports.progress import round_progress
 
-    async with store.read() as tx:
-        snapshot = await tx.snapshot(args.round)
-    if snapshot is None:
-        raise CliError(f"no round {args.round}")
-    result = round_progress(snapshot)
+    result = round_progress(await _snapshot(store, args.round))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
@@ -294,11 +298,7 @@ async def report(store, settings: Settings, args: argparse.Namespace) -> int:
     from reports.overview import build_overview
     from reports.render import UnknownFormatError, render
 
-    async with store.read() as tx:
-        snapshot = await tx.snapshot(args.round)
-    if snapshot is None:
-        raise CliError(f"no round {args.round}")
-    overview = build_overview(snapshot, _now().astimezone(settings.zone))
+    overview = build_overview(await _snapshot(store, args.round), _now().astimezone(settings.zone))
     try:
         data = render(overview, args.format)
     except UnknownFormatError as exc:

@@ -14,12 +14,12 @@ from bot.handlers import Context, is_coordinator, reply
 from bot.sending import split_text
 from bot.services import Services, services
 from bot.texts import Catalogue, catalogue
-from reports.overview import build_overview
+from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
 from reports.progress import RoundProgress, State, round_progress
 from reports.render import FORMATS, UnknownFormatError, filename, render
 from reports.summary import summary_text
-from storage.records import Round
+from storage.records import Round, RoundSnapshot
 from storage.store import Tx
 
 log = logging.getLogger(__name__)
@@ -68,15 +68,30 @@ async def _coordinator_round(
     return round_, t
 
 
-async def on_progress(update: Update, context: Context) -> None:
-    """Sends progress per colleague and per theme, split over messages when long."""
+async def _coordinator_snapshot(
+    update: Update, context: Context
+) -> tuple[RoundSnapshot, Catalogue] | None:
+    """Checks the role; returns all data of the active round, or None after a refusal."""
     found = await _coordinator_round(update, context)
     if found is None:
-        return
+        return None
     round_, t = found
-    s = services(context)
-    async with s.db.read() as tx:
+    async with services(context).db.read() as tx:
         snapshot = await tx.snapshot(round_.id)
+    return snapshot, t
+
+
+def _overview(context: Context, snapshot: RoundSnapshot) -> Overview:
+    s = services(context)
+    return build_overview(snapshot, s.now().astimezone(s.settings.zone))
+
+
+async def on_progress(update: Update, context: Context) -> None:
+    """Sends progress per colleague and per theme, split over messages when long."""
+    found = await _coordinator_snapshot(update, context)
+    if found is None:
+        return
+    snapshot, t = found
     for chunk in split_text(progress_text(round_progress(snapshot), t)):
         await reply(update, chunk)
 
@@ -116,15 +131,13 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
 
 async def on_overview(update: Update, context: Context) -> None:
     """Sends the compiled overview as a document (HTML unless a format is given)."""
-    found = await _coordinator_round(update, context)
+    found = await _coordinator_snapshot(update, context)
     if found is None:
         return
-    round_, t = found
+    snapshot, t = found
+    round_ = snapshot.round
     fmt = (context.args[0] if context.args else DEFAULT_FORMAT).lower().removeprefix(".")
-    s = services(context)
-    async with s.db.read() as tx:
-        snapshot = await tx.snapshot(round_.id)
-    overview = build_overview(snapshot, s.now().astimezone(s.settings.zone))
+    overview = _overview(context, snapshot)
     try:
         document = render(overview, fmt)
     except UnknownFormatError:
@@ -220,14 +233,12 @@ async def on_round_selected(update: Update, context: Context) -> None:
 
 async def on_partners(update: Update, context: Context) -> None:
     """Lists the partners named in the active round, most named first, with their themes."""
-    found = await _coordinator_round(update, context)
+    found = await _coordinator_snapshot(update, context)
     if found is None:
         return
-    round_, t = found
-    s = services(context)
-    async with s.db.read() as tx:
-        snapshot = await tx.snapshot(round_.id)
-    matrix = build_overview(snapshot, s.now()).partners
+    snapshot, t = found
+    round_ = snapshot.round
+    matrix = _overview(context, snapshot).partners
     titles = {theme.key: theme.title for theme in matrix.themes}
     lines = [t("partners_title", round=round_.name)]
     for row in matrix.rows:

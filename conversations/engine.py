@@ -10,7 +10,7 @@ after weeks or a restart.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -404,15 +404,7 @@ def _ask(state: IntakeState, index: int, *, append_target: int | None = None) ->
 
 
 def _ask_at(state: IntakeState, index: int, mode: Mode = Mode.ASKING, **kw: int | None) -> Decision:
-    moved = IntakeState(
-        state.template,
-        state.theme_keys,
-        state.answers,
-        mode,
-        state.slots[index],
-        state.submitted,
-        state.locked,
-    )
+    moved = replace(state, mode=mode, cursor=state.slots[index])
     return Decision(
         changes=(MoveTo(mode, state.slots[index]),), replies=(_ask(moved, index, **kw),)
     )
@@ -432,15 +424,7 @@ def _advance(
     append_target: int | None = None,
 ) -> Decision:
     """After slot ``after`` is done: ask the next open question, or show the review."""
-    updated = IntakeState(
-        state.template,
-        state.theme_keys,
-        answers,
-        Mode.ASKING,
-        state.cursor,
-        state.submitted,
-        state.locked,
-    )
+    updated = replace(state, answers=answers, mode=Mode.ASKING)
     nxt = _next_open(updated, after)
     if nxt is None:
         return _review(updated)
@@ -523,15 +507,7 @@ def _after_save(
 ) -> Decision:
     saved = Note("saved_submitted" if state.submitted else "saved")
     if state.mode is Mode.EDITING:
-        updated = IntakeState(
-            state.template,
-            state.theme_keys,
-            answers,
-            Mode.REVIEW,
-            None,
-            state.submitted,
-            state.locked,
-        )
+        updated = replace(state, answers=answers, mode=Mode.REVIEW, cursor=None)
         review = _review(updated)
         return Decision((save, *review.changes), (saved, *review.replies))
     nxt = _advance(state, answers, index, append_target=index if appendable else None)
@@ -605,26 +581,14 @@ def _on_choose(state: IntakeState, at: int, option: int) -> Decision:
     value = question.options[option]
     save = SaveAnswer(slot, (value,), "choice")
     answers = {**state.answers, slot: StoredAnswer((value,))}
-    asking = state if state.mode is not Mode.APPENDING else _with_mode(state, Mode.ASKING)
+    asking = state if state.mode is not Mode.APPENDING else replace(state, mode=Mode.ASKING)
     return _after_save(asking, answers, index, save, appendable=False)
-
-
-def _with_mode(state: IntakeState, mode: Mode) -> IntakeState:
-    return IntakeState(
-        state.template,
-        state.theme_keys,
-        state.answers,
-        mode,
-        state.cursor,
-        state.submitted,
-        state.locked,
-    )
 
 
 def _on_edit(state: IntakeState, at: int) -> Decision:
     if not 0 <= at < len(state.slots):
         return EXPIRED
-    return _ask_at(_with_mode(state, Mode.EDITING), at, Mode.EDITING)
+    return _ask_at(replace(state, mode=Mode.EDITING), at, Mode.EDITING)
 
 
 def _on_submit(state: IntakeState, confirmed: bool) -> Decision:
@@ -652,7 +616,7 @@ def _on_confirm_themes(state: IntakeState) -> Decision:
         return EXPIRED
     if not state.theme_keys:
         return Decision(replies=(Note("pick_at_least_one"), PickThemes(())))
-    asking = _with_mode(state, Mode.ASKING)
+    asking = replace(state, mode=Mode.ASKING)
     first = _next_open(asking, -1)
     nxt = _review(asking) if first is None else _ask_at(asking, first)
     return Decision(

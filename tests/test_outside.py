@@ -147,34 +147,21 @@ async def outside(tmp_path):
         await runner.cleanup()
 
 
+def round_with_alice(env: dict[str, str], tmp_path: Path, name: str, *themes: str):
+    """Creates a round from the template file and invites Alice; returns (round id, invite)."""
+    template = str(tmp_path / "template.toml")
+    created = json.loads(
+        themabot(env, "round", "create", "--name", name, "--template", template, "--json")
+    )
+    round_id = str(created["round"])
+    theme_args = [arg for theme in themes for arg in ("--theme", theme)]
+    invite = themabot(env, "invite", "--round", round_id, "--name", "Alice", *theme_args, "--json")
+    return round_id, json.loads(invite)
+
+
 async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
     api, env, process, tmp_path = outside
-    created = themabot(
-        env,
-        "round",
-        "create",
-        "--name",
-        "Ronde <1>",
-        "--template",
-        str(tmp_path / "template.toml"),
-        "--json",
-    )
-    round_id = str(json.loads(created)["round"])
-    invite = json.loads(
-        themabot(
-            env,
-            "invite",
-            "--round",
-            round_id,
-            "--name",
-            "Alice",
-            "--theme",
-            "ondermijning",
-            "--theme",
-            "jeugd",
-            "--json",
-        )
-    )
+    round_id, invite = round_with_alice(env, tmp_path, "Ronde <1>", "ondermijning", "jeugd")
     process.start()
     alice = Person(api, 1001, "Alice")
     assert "Welkom, Alice" in "\n".join(
@@ -224,22 +211,8 @@ async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
 
 async def test_strangers_and_bad_input_leave_the_bot_running(outside):
     api, env, process, tmp_path = outside
-    created = themabot(
-        env,
-        "round",
-        "create",
-        "--name",
-        "R",
-        "--template",
-        str(tmp_path / "template.toml"),
-        "--json",
-    )
-    round_id = str(json.loads(created)["round"])
-    token = json.loads(
-        themabot(
-            env, "invite", "--round", round_id, "--name", "Alice", "--theme", "jeugd", "--json"
-        )
-    )["token"]
+    _, invite = round_with_alice(env, tmp_path, "R", "jeugd")
+    token = invite["token"]
     process.start()
     mallory = Person(api, 666, "Mallory")
     assert "uitnodiging" in await mallory.say("mijn geheim 12345")
