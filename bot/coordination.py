@@ -112,6 +112,8 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
     ]
     for c in progress.colleagues:
         state = t(f"state_{c.state.value}", answered=c.answered, total=c.total)
+        if c.state is State.IN_PROGRESS and c.done:
+            state = t("state_complete", answered=c.answered, total=c.total)
         if c.invited_only:
             state = t("state_invite_unopened")
         line = f"{_STATE_ICON[c.state]} {html.escape(c.name)} — {state}"

@@ -82,7 +82,7 @@ async def test_progress_names_each_colleague_with_their_state(bot, round_with_tw
     await coby.send("/progress")
     text = coby.last_reply
     assert "Alice — ingestuurd (6 van 6 beantwoord)" in text
-    assert "Bram — bezig (2 van 3 beantwoord)" in text
+    assert "Bram — klaar, nog niet ingestuurd (2 van 3 beantwoord)" in text
     assert "Carla — uitnodiging nog niet geopend" in text
 
 
