@@ -49,6 +49,21 @@ def render_docx(overview: Overview) -> bytes:
     return out.getvalue()
 
 
+# python-docx resolves a style name by scanning every style and the default each time: half
+# the render time of a large round. The default template's ids never change, so look up once.
+_STYLE_IDS: dict[str, str] = {}
+
+
+def _add(doc: DocumentObject, text: str = "", style: str | None = None) -> Paragraph:
+    """Adds a paragraph with ``text`` in the named paragraph style."""
+    paragraph = doc.add_paragraph(text)
+    if style is not None:
+        if style not in _STYLE_IDS:
+            _STYLE_IDS[style] = doc.styles[style].style_id
+        paragraph._p.style = _STYLE_IDS[style]
+    return paragraph
+
+
 def _text(value: str) -> str:
     # python-docx refuses strings XML cannot hold; drop those characters instead of crashing.
     return clean_text(value)
@@ -91,9 +106,9 @@ def _set_up(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
 
 
 def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
-    kicker = doc.add_paragraph(style="Subtitle")
+    kicker = _add(doc, style="Subtitle")
     kicker.add_run(_text(f"{labels['document_title']} · {overview.template_title}"))
-    doc.add_paragraph(_text(overview.round_name), style="Title")
+    _add(doc, _text(overview.round_name), "Title")
 
     meta = doc.add_paragraph()
     deadline = format_date(overview.deadline, overview.language) or labels["no_deadline"]
@@ -117,12 +132,12 @@ def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> No
     progress.add_run(f"{labels['progress']}: ").bold = True
     progress.add_run(_text(", ".join(counts)))
 
-    heading = doc.add_paragraph(style="TOC Heading")
+    heading = _add(doc, style="TOC Heading")
     heading.add_run(labels["contents"])
     entries = [(theme.title, _bookmark(i)) for i, theme in enumerate(overview.themes)]
     entries += [(labels["partners"], "partners"), (labels["gaps"], "gaps")]
     for title, bookmark in entries:
-        _add_internal_link(doc.add_paragraph(style="List Number"), _text(title), bookmark)
+        _add_internal_link(_add(doc, style="List Number"), _text(title), bookmark)
 
 
 def _bookmark(index: int) -> str:
@@ -133,7 +148,7 @@ def _bookmark(index: int) -> str:
 def _theme(
     doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Labels
 ) -> None:
-    heading = doc.add_heading(_text(theme.title), level=1)
+    heading = _add(doc, _text(theme.title), "Heading 1")
     heading.paragraph_format.page_break_before = index > 0
     _add_bookmark(heading, _bookmark(index), index + 1)
     if theme.description:
@@ -148,7 +163,7 @@ def _theme(
         line.add_run(_text(", ".join(names) or labels["nobody"]))
 
     for question in theme.questions:
-        doc.add_heading(_text(question.text), level=2)
+        _add(doc, _text(question.text), "Heading 2")
         if not question.answers:
             _muted(doc.add_paragraph(), labels["no_answers"])
         for answer in question.answers:
@@ -166,7 +181,7 @@ def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels
     _muted(byline, f" — {when} — {labels[answer.status]}").italic = True
     if answer.items:
         for item in answer.items:
-            doc.add_paragraph(_text(item), style="List Bullet")
+            _add(doc, _text(item), "List Bullet")
     else:
         # A "\n" becomes a line break in python-docx, so multi-line answers keep their shape.
         doc.add_paragraph(_text(answer.text))
@@ -176,7 +191,7 @@ def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> Non
     wide = len(matrix.themes) > _PORTRAIT_COLUMNS
     if wide:
         _new_section(doc, landscape=True)
-    heading = doc.add_heading(labels["partners"], level=1)
+    heading = _add(doc, labels["partners"], "Heading 1")
     heading.paragraph_format.page_break_before = not wide
     _add_bookmark(heading, "partners", 10_001)
     if not matrix.rows:
@@ -231,39 +246,39 @@ def _count_cell(cell: _Cell, count: str, names: str) -> None:
 
 
 def _gaps(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
-    heading = doc.add_heading(labels["gaps"], level=1)
+    heading = _add(doc, labels["gaps"], "Heading 1")
     _add_bookmark(heading, "gaps", 10_002)
     gaps = overview.gaps
     if gaps.empty:
         _muted(doc.add_paragraph(), labels["no_gaps"])
     if gaps.capacity_signals:
-        doc.add_heading(labels["capacity_signals"], level=2)
+        _add(doc, labels["capacity_signals"], "Heading 2")
         for signal in gaps.capacity_signals:
-            p = doc.add_paragraph(style="List Bullet")
+            p = _add(doc, style="List Bullet")
             p.add_run(_text(f"{signal.theme.title}: "))
             p.add_run(_text(signal.colleague)).bold = True
             p.add_run(f" {labels['capacity_signal']} ")
             p.add_run(_text(signal.capacity_answer)).italic = True
     if gaps.themes_without_input:
-        doc.add_heading(labels["themes_without_input"], level=2)
+        _add(doc, labels["themes_without_input"], "Heading 2")
         for gap in gaps.themes_without_input:
             who = (
                 f"{labels['assigned'].lower()} {', '.join(gap.assigned)}"
                 if gap.assigned
                 else labels["unassigned"]
             )
-            doc.add_paragraph(_text(f"{gap.theme.title} — {who}"), style="List Bullet")
+            _add(doc, _text(f"{gap.theme.title} — {who}"), "List Bullet")
     if gaps.unanswered:
-        doc.add_heading(labels["unanswered"], level=2)
+        _add(doc, labels["unanswered"], "Heading 2")
         for q in gaps.unanswered:
             optional = "" if q.required else f" ({labels['optional']})"
             text = f"{q.theme.title}: {q.question_text}{optional}"
-            doc.add_paragraph(_text(text), style="List Bullet")
+            _add(doc, _text(text), "List Bullet")
     if gaps.not_started:
-        doc.add_heading(labels["not_started_heading"], level=2)
+        _add(doc, labels["not_started_heading"], "Heading 2")
         for person in gaps.not_started:
             state = labels["joined_no_answers"] if person.joined else labels["invite_not_opened"]
-            p = doc.add_paragraph(style="List Bullet")
+            p = _add(doc, style="List Bullet")
             p.add_run(_text(person.name))
             _muted(p, f" ({state})")
 
