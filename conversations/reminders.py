@@ -348,3 +348,39 @@ def snooze_until(
     else:
         raise ValueError(f"unknown snooze choice {choice!r}")
     return calendar.at(day, policy.hour)
+
+
+def manual_due(
+    subject: ReminderSubject, *, deadline: date | None, now: datetime, calendar: WorkingCalendar
+) -> bool:
+    """True when a coordinator's "remind now" may reach this colleague, at any hour.
+
+    The coordinator overrides working hours, the policy and a switched-off round, but not the
+    colleague: done, withdrawn, unreachable, paused or snoozed colleagues are left alone, a
+    round past its deadline day gets nothing, and never two reminders on one local day.
+    """
+    _require_aware(now, "now")
+    if subject.done or subject.withdrawn or subject.unreachable or subject.open_questions <= 0:
+        return False
+    today = calendar.local_date(now)
+    if deadline is not None and today > deadline:
+        return False
+    if subject.paused_until is not None and today <= subject.paused_until:
+        return False
+    if subject.snoozed_until is not None and now < subject.snoozed_until:
+        return False
+    return not (
+        subject.last_reminded_at is not None
+        and calendar.local_date(subject.last_reminded_at) >= today
+    )
+
+
+def manual_slot_key(now: datetime, calendar: WorkingCalendar) -> str:
+    """Returns the claim key of a coordinator's reminder: ``manual:<local minute>``.
+
+    A double press (or a redelivered update) within the minute hits the same key; later ones
+    are stopped by the one-reminder-a-day rule.
+    """
+    _require_aware(now, "now")
+    local = now.astimezone(calendar.tz).replace(second=0, microsecond=0, tzinfo=None)
+    return f"manual:{local.isoformat(timespec='minutes')}"
