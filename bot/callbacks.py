@@ -30,7 +30,7 @@ class Action(StrEnum):
     TOGGLE_THEME = "tt"
     CONFIRM_THEMES = "tc"
     SNOOZE = "sn"  # remind me later: arg 1 = days ahead (1 tomorrow, 7 next week)
-    AWAY = "aw"  # away: arg = days
+    AWAY = "aw"  # away: arg = the return date (date.toordinal())
     REMIND_CONFIRM = "rm"  # coordinator: send reminders now (owner = round)
     ROUND_SELECT = "rs"  # coordinator: make a round the active one
 

@@ -177,7 +177,7 @@ class Renderer:
             for i, theme in enumerate(self.template.themes)
         ]
         rows.append([_button(self.t.button("done_picking"), Action.CONFIRM_THEMES, self.pid)])
-        return Outgoing(self.t("pick_themes_first"), InlineKeyboardMarkup(rows))
+        return Outgoing(self.t("pick_themes"), InlineKeyboardMarkup(rows))
 
     def confirm_submit(self, open_required: int) -> Outgoing:
         rows = [

@@ -324,6 +324,8 @@ def start(state: IntakeState) -> Decision:
 
 def decide(state: IntakeState, event: Event) -> Decision:
     """Returns what changes and what to say when the colleague does ``event``."""
+    if state.mode is Mode.PICKING and isinstance(event, Continue):
+        return start(state)  # where they are is the theme picker
     if state.mode is Mode.PICKING and not isinstance(event, ToggleTheme | ConfirmThemes | Status):
         if isinstance(event, Text):
             return Decision(replies=(Note("pick_themes_first"), PickThemes(state.theme_keys)))

@@ -180,3 +180,8 @@ def test_continue_from_review_goes_to_the_first_open_required_question():
     assert asked(engine.decide(s, engine.Continue())).slot == J1
     done = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x"}, submitted=True)
     assert isinstance(engine.decide(done, engine.Continue()).replies[-1], ShowReview)
+
+
+def test_continue_while_picking_shows_the_picker_again():
+    s = state(mode=Mode.PICKING, cursor=None, themes=("jeugd",))
+    assert engine.decide(s, engine.Continue(welcome_back=True)).replies == (PickThemes(("jeugd",)),)
