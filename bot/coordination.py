@@ -43,7 +43,7 @@ async def active_round(tx: Tx, user_id: int) -> Round | None:
     return rounds[-1] if rounds else None
 
 
-async def _coordinator_round(
+async def coordinator_round(
     update: Update, context: Context
 ) -> tuple[Round | None, Catalogue] | None:
     """Checks the role; returns the active round and texts, or None after a polite refusal."""
@@ -68,11 +68,11 @@ async def _coordinator_round(
     return round_, t
 
 
-async def _coordinator_snapshot(
+async def coordinator_snapshot(
     update: Update, context: Context
 ) -> tuple[RoundSnapshot, Catalogue] | None:
     """Checks the role; returns all data of the active round, or None after a refusal."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return None
     round_, t = found
@@ -88,7 +88,7 @@ def _overview(context: Context, snapshot: RoundSnapshot) -> Overview:
 
 async def on_progress(update: Update, context: Context) -> None:
     """Sends progress per colleague and per theme, split over messages when long."""
-    found = await _coordinator_snapshot(update, context)
+    found = await coordinator_snapshot(update, context)
     if found is None:
         return
     snapshot, t = found
@@ -133,7 +133,7 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
 
 async def on_overview(update: Update, context: Context) -> None:
     """Sends the compiled overview as a document (HTML unless a format is given)."""
-    found = await _coordinator_snapshot(update, context)
+    found = await coordinator_snapshot(update, context)
     if found is None:
         return
     snapshot, t = found
@@ -156,7 +156,7 @@ async def on_overview(update: Update, context: Context) -> None:
 
 async def on_invite(update: Update, context: Context) -> None:
     """Creates a personal invite: NAME [THEME ...]; returns the link and a message to forward."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     round_, t = found
@@ -184,7 +184,7 @@ async def on_invite(update: Update, context: Context) -> None:
 
 async def on_rounds(update: Update, context: Context) -> None:
     """Lists the rounds with a button to make one the active round."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     active, t = found
@@ -213,7 +213,7 @@ async def on_rounds(update: Update, context: Context) -> None:
 async def on_round_selected(update: Update, context: Context) -> None:
     """Makes the pressed round the coordinator's active round."""
     query = update.callback_query
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     _, t = found
@@ -235,7 +235,7 @@ async def on_round_selected(update: Update, context: Context) -> None:
 
 async def on_partners(update: Update, context: Context) -> None:
     """Lists the partners named in the active round, most named first, with their themes."""
-    found = await _coordinator_snapshot(update, context)
+    found = await coordinator_snapshot(update, context)
     if found is None:
         return
     snapshot, t = found
@@ -255,7 +255,7 @@ async def on_partners(update: Update, context: Context) -> None:
 
 async def on_merge(update: Update, context: Context) -> None:
     """Stores that one or more partner spellings mean one partner: /merge A, B = Canonical."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     round_, t = found

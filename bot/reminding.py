@@ -29,7 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks
 from bot.callbacks import Action, Callback
-from bot.coordination import _coordinator_round
+from bot.coordination import coordinator_round
 from bot.handlers import Context, reply
 from bot.render import Outgoing
 from bot.sending import split_text
@@ -576,7 +576,7 @@ async def on_away(update: Update, context: Context) -> None:
 
 async def on_remind(update: Update, context: Context) -> None:
     """Shows how many colleagues a reminder would reach and asks to confirm; on/off switches."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     round_, t = found
@@ -617,7 +617,7 @@ async def on_remind(update: Update, context: Context) -> None:
 
 async def on_remind_confirm(update: Update, context: Context) -> None:
     """Sends a reminder now to every colleague with open questions and replies with the digest."""
-    found = await _coordinator_round(update, context)
+    found = await coordinator_round(update, context)
     if found is None:
         return
     _, t = found
