@@ -63,12 +63,12 @@ def render_markdown(overview: Overview) -> bytes:
     add(f"**{lab['progress']}:** {progress}\n")
 
     add(f"## {lab['contents']}\n")
-    for number, theme in enumerate(overview.themes, start=1):
+    for number, theme in enumerate(overview.themes_with_input, start=1):
         add(f"{number}. [{_inline(theme.title)}](#{theme.anchor}) ({theme.answer_count})")
-    add(f"{len(overview.themes) + 1}. [{lab['partners']}](#partners)")
-    add(f"{len(overview.themes) + 2}. [{lab['gaps']}](#gaps)\n")
+    add(f"{len(overview.themes_with_input) + 1}. [{lab['partners']}](#partners)")
+    add(f"{len(overview.themes_with_input) + 2}. [{lab['gaps']}](#gaps)\n")
 
-    for theme in overview.themes:
+    for theme in overview.themes_with_input:
         add(_anchor(theme.anchor))
         add(f"## {_inline(theme.title)}\n")
         if theme.description:

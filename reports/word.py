@@ -40,7 +40,7 @@ def render_docx(overview: Overview) -> bytes:
     doc = Document()
     _set_up(doc, overview, labels)
     _front_matter(doc, overview, labels)
-    for index, theme in enumerate(overview.themes):
+    for index, theme in enumerate(overview.themes_with_input):
         _theme(doc, overview, theme, index, labels)
     _partners(doc, overview.partners, labels)
     _gaps(doc, overview, labels)
@@ -134,7 +134,7 @@ def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> No
 
     heading = _add(doc, style="TOC Heading")
     heading.add_run(labels["contents"])
-    entries = [(theme.title, _bookmark(i)) for i, theme in enumerate(overview.themes)]
+    entries = [(theme.title, _bookmark(i)) for i, theme in enumerate(overview.themes_with_input)]
     entries += [(labels["partners"], "partners"), (labels["gaps"], "gaps")]
     for title, bookmark in entries:
         _add_internal_link(_add(doc, style="List Number"), _text(title), bookmark)
