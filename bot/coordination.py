@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.callbacks import Action
 from bot.handlers import Context, is_coordinator, reply
-from bot.sending import split_text
+from bot.sending import acknowledge, split_text
 from bot.services import Services, services
 from bot.texts import Catalogue, catalogue
 from reports.overview import Overview, build_overview
@@ -58,7 +58,7 @@ async def coordinator_round(
             round_ = await active_round(tx, update.effective_user.id)
     if not allowed:
         if update.callback_query:
-            await update.callback_query.answer(t("not_coordinator"))
+            await acknowledge(update.callback_query, t("not_coordinator"))
         else:
             await reply(update, t("not_coordinator"))
         return None
@@ -227,9 +227,9 @@ async def on_round_selected(update: Update, context: Context) -> None:
                 user.id, update.effective_chat.id, user.full_name, round_.id, s.now()
             )
     if round_ is None:
-        await query.answer(t("button_expired"))
+        await acknowledge(query, t("button_expired"))
         return
-    await query.answer()
+    await acknowledge(query)
     await reply(update, t("round_selected", round=round_.name))
 
 

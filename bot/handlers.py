@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks, intake
 from bot.callbacks import Action, Callback
 from bot.render import Outgoing
-from bot.sending import send
+from bot.sending import acknowledge, send
 from bot.services import Services, services
 from bot.texts import Markup, catalogue
 from conversations import engine
@@ -61,7 +61,7 @@ async def only_private(update: Update, context: Context) -> None:
     if chat is None or chat.type == chat.PRIVATE:
         return
     if update.callback_query:
-        await update.callback_query.answer()
+        await acknowledge(update.callback_query)
     if update.message and chat.type in (chat.GROUP, chat.SUPERGROUP):
         await reply(update, texts_for(services(context), update)("private_only"))
     raise ApplicationHandlerStop
@@ -308,7 +308,7 @@ async def on_button(update: Update, context: Context) -> None:
                 tx, participant, event, now, s.settings.zone, chat_id=update.effective_chat.id
             )
     t = catalogue(participant.language) if participant else texts_for(s, update)
-    await query.answer(t("button_expired") if expired else None)
+    await acknowledge(query, t("button_expired") if expired else None)
     if outcome is None:
         return
     messages = outcome.messages

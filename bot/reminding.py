@@ -32,7 +32,7 @@ from bot.callbacks import Action, Callback
 from bot.coordination import coordinator_round
 from bot.handlers import Context, reply
 from bot.render import Outgoing
-from bot.sending import split_text
+from bot.sending import acknowledge, split_text
 from bot.services import Services
 from bot.texts import Catalogue, catalogue
 from conversations.engine import SlotRef
@@ -501,7 +501,7 @@ async def _owned(tx: Tx, callback: Callback | None, user_id: int) -> Participant
 
 async def _expired(update: Update, s: Services, participant: Participant | None) -> None:
     t = catalogue(participant.language if participant else s.settings.language)
-    await update.callback_query.answer(t("reminder_button_expired"))
+    await acknowledge(update.callback_query, t("reminder_button_expired"))
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
@@ -531,7 +531,7 @@ async def on_snooze(update: Update, context: Context) -> None:
         await _expired(update, s, participant)
         return
     t = catalogue(participant.language)
-    await query.answer()
+    await acknowledge(query)
     await _drop_keyboard(query)
     await reply(update, t("reminder_snoozed", date=t.date(calendar.local_date(until))))
 
@@ -550,7 +550,7 @@ async def on_away(update: Update, context: Context) -> None:
         return
     t = catalogue(participant.language)
     if not callback.args:
-        await query.answer(t("reminder_away_pick"))
+        await acknowledge(query, t("reminder_away_pick"))
         try:
             await query.edit_message_reply_markup(away_keyboard(t, participant.id, today, calendar))
         except BadRequest as exc:
@@ -566,7 +566,7 @@ async def on_away(update: Update, context: Context) -> None:
     async with s.db.write() as tx:
         # Paused up to and including the day before: the reminder may come on the day back.
         await claims.pause(tx, participant.id, back - timedelta(days=1))
-    await query.answer()
+    await acknowledge(query)
     await _drop_keyboard(query)
     await reply(update, t("reminder_away_set", date=t.date(back)))
 
@@ -627,9 +627,9 @@ async def on_remind_confirm(update: Update, context: Context) -> None:
     async with s.db.read() as tx:
         round_ = await tx.get_round(callback.owner) if callback else None
     if round_ is None:
-        await query.answer(t("reminder_button_expired"))
+        await acknowledge(query, t("reminder_button_expired"))
         return
-    await query.answer()
+    await acknowledge(query)
     await _drop_keyboard(query)  # one press, one batch
     digest = await remind_now(context.application, round_)
     await reply(update, digest_text(t, digest))

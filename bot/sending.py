@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest, TimedOut
 
 from bot.render import Outgoing
 
@@ -50,3 +51,15 @@ async def send(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message
             markup: InlineKeyboardMarkup | None = message.keyboard if i == len(chunks) - 1 else None
             sent.append(await bot.send_message(chat_id, chunk, reply_markup=markup))
     return sent
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Answers a button press (stops the client's spinner); best effort, never fatal.
+
+    Telegram refuses answers to queries older than a few minutes or already answered; the
+    press itself is still handled, so such a refusal is logged and otherwise ignored.
+    """
+    try:
+        await query.answer(text)
+    except (BadRequest, TimedOut) as exc:
+        log.info("could not answer callback query %s: %s", query.id, exc)

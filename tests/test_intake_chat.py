@@ -236,3 +236,20 @@ async def test_review_continue_button_goes_to_open_questions(bot, alice):
     await alice.send("/review")
     await alice.press("Verder met open vragen")
     assert "Thema 1/2 · Aanpak ondermijning — vraag 1/3" in alice.last_reply
+
+
+async def test_a_button_pressed_long_ago_is_still_handled(bot, alice):
+    # Telegram refuses to answer a callback query that is too old; the press still counts.
+    question = alice.replies[-1]
+    await bot.tg.process(
+        {
+            "callback_query": {
+                "id": "too-old-to-answer",
+                "from": alice.user,
+                "message": bot.tg.api.message_json(question),
+                "chat_instance": "ci",
+                "data": next(b["callback_data"] for r in question.inline_keyboard for b in r),
+            }
+        }
+    )
+    assert "Overgeslagen" in alice.last_reply and "vraag 2/3" in alice.last_reply
