@@ -20,6 +20,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -93,6 +94,7 @@ def _add_handlers(app: Application) -> None:
     coordination.add_handlers(app, new)
     reminding.add_handlers(app)
     app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, handlers.on_edited))
     app.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
     app.add_handler(MessageHandler(new & filters.TEXT, handlers.on_text))

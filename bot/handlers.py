@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Update
+from telegram import ChatMember, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -334,3 +334,17 @@ async def _drop_keyboard(update: Update) -> None:
         await update.callback_query.edit_message_reply_markup(None)
     except BadRequest as exc:
         log.debug("could not remove keyboard: %s", exc)
+
+
+# --- membership --------------------------------------------------------------------------
+
+
+async def on_membership(update: Update, context: Context) -> None:
+    """Records that a colleague blocked or unblocked the bot; progress shows who is unreachable."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != change.chat.PRIVATE:
+        return
+    blocked = change.new_chat_member.status == ChatMember.BANNED
+    s = services(context)
+    async with s.db.write() as tx:
+        await tx.set_reachable(change.from_user.id, not blocked, s.now())

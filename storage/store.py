@@ -349,6 +349,14 @@ class Tx:
         )
         return self._participant(row) if row else None
 
+    async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> None:
+        """Records that a Telegram user blocked (or unblocked) the bot, in all their rounds."""
+        await self.db.execute(
+            "UPDATE participants SET unreachable_at = CASE WHEN ? THEN NULL"
+            " ELSE COALESCE(unreachable_at, ?) END WHERE user_id = ?",
+            (int(reachable), _ts(now), user_id),
+        )
+
     async def participants(self, round_id: int) -> list[Participant]:
         rows = await self._all(
             f"{self._PARTICIPANT_SQL} WHERE p.round_id = ? ORDER BY p.id", (round_id,)

@@ -187,3 +187,32 @@ async def test_a_theme_without_input_is_a_gap_not_a_chapter(bot):
     assert "Aanpak ondermijning" in headings and "Regie op jeugd" not in headings
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Regie op jeugd — toegewezen aan Dirk" in text  # a gap, with who has it
+
+
+async def test_a_colleague_who_blocks_the_bot_shows_as_unreachable(bot, round_with_two):
+    _, _, bram = round_with_two
+
+    def member(status: str) -> dict:
+        extra = {"until_date": 0} if status == "kicked" else {}  # 0: blocked for good
+        return {"user": bot.tg.api.bot_user, "status": status, **extra}
+
+    def membership(old: str, new: str) -> dict:
+        return {
+            "my_chat_member": {
+                "chat": bram.chat,
+                "from": bram.user,
+                "date": 1_800_000_000,
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            }
+        }
+
+    await bot.tg.process(membership("member", "kicked"))
+    coby = bot.coordinator()
+    await coby.send("/progress")
+    assert (
+        "Bram — klaar, nog niet ingestuurd (2 van 3 beantwoord) · ⚠️ onbereikbaar" in coby.last_reply
+    )
+    await bot.tg.process(membership("kicked", "member"))
+    await coby.send("/progress")
+    assert "onbereikbaar" not in coby.last_reply
