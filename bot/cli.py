@@ -114,12 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(settings: Settings) -> int:
     """Runs the bot until interrupted; updates sent while it was down are handled, not dropped."""
     require_token(settings)
-    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
+    from bot.polling import serve
 
-    app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        asyncio.run(serve(build_application(settings)))
+    except InvalidToken as exc:
+        raise CliError(
+            f"THEMABOT_TOKEN was refused by the Bot API ({exc}); check the token"
+        ) from None
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Bot API at {settings.api_url} ({exc})") from None
     return 0
 
 

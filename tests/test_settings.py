@@ -56,3 +56,12 @@ def test_run_without_token_says_how_to_get_one(monkeypatch, tmp_path, capsys):
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "@BotFather" in err and "make demo" in err and "Traceback" not in err
+
+
+def test_run_against_an_unreachable_bot_api_says_so_in_one_line(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THEMABOT_TOKEN", "123:abc")
+    monkeypatch.setenv("THEMABOT_API_URL", "http://127.0.0.1:9/bot")  # nothing listens there
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in err and "Traceback" not in err
