@@ -145,9 +145,11 @@ def template_check(args: argparse.Namespace) -> int:
             )
         )
     else:
+        counts = sorted({len(template.questions_for(t.key)) for t in template.themes})
+        per_theme = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
         print(
             f"{args.file}: ok — {template.title}: {len(template.themes)} themes, "
-            f"{len(template.questions)} questions per theme"
+            f"{per_theme} question{'' if counts == [1] else 's'} per theme"
         )
     return 0
 
@@ -176,7 +178,22 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _name(text: str, what: str) -> str:
+    """Returns the cleaned --name, or raises a one-line CliError when it is empty or too long."""
+    from conversations.answers import MAX_NAME_CHARS, clean_name
+
+    name = clean_name(text)
+    if not name:
+        raise CliError(f"--name must name the {what}; it is empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise CliError(
+            f"--name is {len(name)} characters; a {what}'s name has at most {MAX_NAME_CHARS}"
+        )
+    return name
+
+
 async def round_create(store, args: argparse.Namespace) -> int:
+    name = _name(args.name, "round")
     template = load_template(args.template)
     changes: dict = {}
     if args.reminder_hour is not None:
@@ -189,7 +206,7 @@ async def round_create(store, args: argparse.Namespace) -> int:
         )
     async with store.write() as tx:
         round_ = await tx.create_round(
-            args.name, template, args.deadline, _now(), reminders_enabled=not args.no_reminders
+            name, template, args.deadline, _now(), reminders_enabled=not args.no_reminders
         )
     themes = [{"key": t.key, "title": t.title} for t in template.themes]
     if args.json:
@@ -238,18 +255,20 @@ async def round_list(store, args: argparse.Namespace) -> int:
 async def invite(store, args: argparse.Namespace) -> int:
     from bot.coordination import deep_link
 
+    name = _name(args.name, "coordinator" if args.coordinator else "colleague")
     async with store.write() as tx:
         round_ = await tx.get_round(args.round)
         if round_ is None:
             raise CliError(f"no round {args.round} (see `themabot round list`)")
-        keys = [k.strip().lower() for k in args.theme]
-        unknown = [k for k in keys if round_.template.theme(k) is None]
+        found = {typed: round_.template.theme_key(typed) for typed in args.theme}
+        unknown = [typed for typed, key in found.items() if key is None]
         if unknown:
             known = ", ".join(t.key for t in round_.template.themes)
             raise CliError(f"unknown theme {', '.join(unknown)} (themes: {known})")
-        keys = round_.template.in_order(keys)  # "Thema 1/3" means the same to everyone
+        # In template order, so "Thema 1/3" means the same to everyone.
+        keys = round_.template.in_order(found.values())
         _, token = await tx.create_invite(
-            round_.id, args.name, keys, _now(), coordinator=args.coordinator
+            round_.id, name, keys, _now(), coordinator=args.coordinator
         )
         username = await tx.get_meta("bot_username")
     link = deep_link(username, token)
@@ -257,7 +276,7 @@ async def invite(store, args: argparse.Namespace) -> int:
         data = {
             "token": token,
             "round": round_.id,
-            "name": args.name,
+            "name": name,
             "themes": keys,
             "coordinator": args.coordinator,
         }
@@ -265,9 +284,7 @@ async def invite(store, args: argparse.Namespace) -> int:
             data["link"] = link
         print(json.dumps(data, ensure_ascii=False))
     else:
-        print(
-            f"Invite for {args.name} in round {round_.id} ({', '.join(keys) or 'themes of choice'})"
-        )
+        print(f"Invite for {name} in round {round_.id} ({', '.join(keys) or 'themes of choice'})")
         print(
             link
             or f"Token: {token}  (send /start {token} to the bot; the link appears once "

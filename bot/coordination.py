@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -14,6 +16,8 @@ from bot.handlers import Context, is_coordinator, reply
 from bot.sending import acknowledge, split_text
 from bot.services import Services, services
 from bot.texts import Catalogue, catalogue
+from conversations.answers import MAX_NAME_CHARS, clean_name
+from conversations.template import Template
 from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
 from reports.progress import RoundProgress, State, round_progress
@@ -154,29 +158,95 @@ async def on_overview(update: Update, context: Context) -> None:
     )
 
 
+# Clients turn a typed " into “ ” or „ ” as people type; any of them opens or closes a name.
+QUOTES = '"“”„‟«»'
+
+
+@dataclass(frozen=True)
+class InviteRequest:
+    """What `/invite` asked for: a name and theme keys, or the words that are no theme."""
+
+    name: str
+    themes: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # typed where a theme key belongs, but no theme's key
+    did_you_mean: tuple[str, str] | None = None  # (typed, key): a near miss, maybe a typo
+
+
+def parse_invite(text: str, template: Template) -> InviteRequest:
+    """Reads `/invite`'s arguments: `"NAME" [THEME ...]`, or `NAME [THEME ...]` unquoted.
+
+    Theme keys match in any case. Unquoted, the theme keys are the known keys at the end; a
+    known key earlier on means the words after it were meant as themes too, and a last name
+    word very like a key is probably a typo: both are reported rather than made part of the
+    name (a name that really reads so can be quoted).
+    """
+    text = text.strip()
+    if text[:1] in QUOTES:
+        end = next((i for i in range(1, len(text)) if text[i] in QUOTES), None)
+        if end is None:
+            return InviteRequest("")  # an unclosed quote: show how it goes
+        words = text[end + 1 :].split()
+        keys = [template.theme_key(word) for word in words]
+        return InviteRequest(
+            clean_name(text[1:end]),
+            tuple(k for k in keys if k),
+            tuple(w for w, k in zip(words, keys, strict=True) if k is None),
+        )
+    words = text.split()
+    themes: list[str] = []
+    while words and (key := template.theme_key(words[-1])):
+        themes.insert(0, key)
+        words.pop()
+    first_key = next((i for i, w in enumerate(words) if i and template.theme_key(w)), None)
+    if first_key is not None:
+        unknown = tuple(w for w in words[first_key:] if not template.theme_key(w))
+        return InviteRequest(clean_name(" ".join(words[:first_key])), tuple(themes), unknown)
+    near = None
+    if words:
+        keys = {theme.key.casefold(): theme.key for theme in template.themes}
+        close = difflib.get_close_matches(words[-1].casefold(), keys, n=1, cutoff=0.8)
+        near = (words[-1], keys[close[0]]) if close else None
+    return InviteRequest(clean_name(" ".join(words)), tuple(themes), did_you_mean=near)
+
+
 async def on_invite(update: Update, context: Context) -> None:
     """Creates a personal invite: NAME [THEME ...]; returns the link and a message to forward."""
     found = await coordinator_round(update, context)
     if found is None:
         return
     round_, t = found
-    words = list(context.args or [])
-    keys = {theme.key for theme in round_.template.themes}
-    themes: list[str] = []
-    while words and words[-1].lower() in keys:
-        themes.insert(0, words.pop().lower())
-    name = " ".join(words).strip()
-    if not name:
-        known = ", ".join(sorted(keys))
-        await reply(update, t("invite_usage", themes=known))
+    template = round_.template
+    command_and_arguments = (update.effective_message.text or "").split(maxsplit=1)
+    request = parse_invite(command_and_arguments[1] if context.args else "", template)
+    usage = t("invite_usage", themes=", ".join(theme.key for theme in template.themes))
+    problem = None
+    if request.unknown:
+        problem = t("invite_unknown_themes", unknown=", ".join(request.unknown)) + "\n" + usage
+    elif request.did_you_mean:
+        typed, key = request.did_you_mean
+        problem = t("invite_did_you_mean", unknown=typed, suggestion=key) + "\n" + usage
+    elif not request.name:
+        problem = usage
+    elif len(request.name) > MAX_NAME_CHARS:
+        problem = t("invite_name_too_long", limit=MAX_NAME_CHARS)
+    if problem:
+        await reply(update, problem)
         return
+    name = request.name
     s = services(context)
+    now = s.now()
     async with s.db.write() as tx:
-        themes = round_.template.in_order(themes)
-        _, token = await tx.create_invite(round_.id, name[:100], themes, s.now())
-        username = await tx.get_meta("bot_username") or update.get_bot().username
+        if await tx.claim_update(update.update_id, now):
+            themes = template.in_order(request.themes)
+            _, token = await tx.create_invite(round_.id, name, themes, now)
+            username = await tx.get_meta("bot_username") or update.get_bot().username
+        else:
+            token = None  # redelivered after a crash: the invite was made the first time
+    if token is None:
+        await reply(update, t("invite_redelivered", name=name))
+        return
     link = deep_link(username, token)
-    titles = ", ".join(round_.template.theme(k).title for k in themes) or t("invite_themes_free")
+    titles = ", ".join(template.theme(k).title for k in themes) or t("invite_themes_free")
     await reply(update, t("invite_created", name=name, themes=titles, link=link or token))
     rt = catalogue(round_.template.language)
     await reply(update, rt("invite_forward", round=round_.name, link=link or token))

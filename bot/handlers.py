@@ -56,15 +56,24 @@ async def refuse_stranger(update: Update, context: Context) -> None:
 
 
 async def only_private(update: Update, context: Context) -> None:
-    """Answers updates from groups and channels with a pointer to a private chat, and stops."""
+    """Answers updates from groups and channels with a pointer to a private chat, and stops.
+
+    Also stops what no handler can serve: a button on an inline message (there is no chat to
+    answer in, so its spinner gets "expired") and a message without a sender.
+    """
+    query = update.callback_query
+    if query is not None and query.message is None:
+        await acknowledge(query, texts_for(services(context), update)("button_not_here"))
+        raise ApplicationHandlerStop
     chat = update.effective_chat
-    if chat is None or chat.type == chat.PRIVATE:
-        return
-    if update.callback_query:
-        await acknowledge(update.callback_query)
-    if update.message and chat.type in (chat.GROUP, chat.SUPERGROUP):
-        await reply(update, texts_for(services(context), update)("private_only"))
-    raise ApplicationHandlerStop
+    if chat is not None and chat.type != chat.PRIVATE:
+        if query:
+            await acknowledge(query)
+        if update.message and chat.type in (chat.GROUP, chat.SUPERGROUP):
+            await reply(update, texts_for(services(context), update)("private_only"))
+        raise ApplicationHandlerStop
+    if update.effective_message is not None and update.effective_user is None:
+        raise ApplicationHandlerStop  # nobody to answer, nothing of anybody's to store
 
 
 # --- /start ----------------------------------------------------------------------------

@@ -28,8 +28,28 @@ class Outgoing:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cuts text to at most ``limit`` characters, marking the cut."""
+    """Cuts text to at most ``limit`` characters, marking the cut (for plain text: labels)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clip_for_html(text: str, limit: int) -> str:
+    """Cuts raw text so that its HTML-escaped form is at most ``limit`` characters.
+
+    Use this, not :func:`shorten`, for text that is escaped later: escaping grows it
+    (``<`` becomes ``&lt;``), so a raw limit says nothing about the message it ends up in.
+    Measured with quotes escaped too, the largest growth, so it holds for either escaping.
+    The cut is marked with "…" and never splits an entity: it happens before escaping.
+    """
+    if len(html.escape(text)) <= limit:
+        return text
+    budget = limit - 1  # room for the "…"
+    end = used = 0
+    for char in text:
+        used += len(html.escape(char))
+        if used > budget:
+            break
+        end += 1
+    return text[:end].rstrip() + "…"
 
 
 def _button(label: str, action: Action, owner: int, *args: int) -> InlineKeyboardButton:
@@ -53,7 +73,7 @@ class Renderer:
             match reply:
                 case Note(key=key, params=params):
                     clipped = {
-                        k: shorten(v, NOTE_PARAM_CHARS) if isinstance(v, str) else v
+                        k: clip_for_html(v, NOTE_PARAM_CHARS) if isinstance(v, str) else v
                         for k, v in params.items()
                     }
                     out.append(Outgoing(self.t(key, **clipped)))
@@ -90,9 +110,8 @@ class Renderer:
         if hint:
             lines.append(f"<i>{html.escape(hint)}</i>")
         if ask.current:
-            lines.append(
-                "\n" + self.t("current_answer", answer=shorten(ask.current, CURRENT_ANSWER_CHARS))
-            )
+            current = clip_for_html(ask.current, CURRENT_ANSWER_CHARS)
+            lines.append("\n" + self.t("current_answer", answer=current))
         rows: list[list[InlineKeyboardButton]] = []
         if question.kind is QuestionKind.CHOICE:
             rows += [
@@ -133,10 +152,11 @@ class Renderer:
             for number, item in enumerate(items, start=1):
                 question = engine.question_of(self.template, item.slot)
                 if item.answer:
-                    answer = html.escape(shorten(item.answer, REVIEW_ANSWER_CHARS))
+                    answer = html.escape(clip_for_html(item.answer, REVIEW_ANSWER_CHARS))
                 else:
                     answer = self.t("review_open" if item.required else "review_open_optional")
-                lines.append(f"\n{number}. {html.escape(shorten(question.text, 120))}\n{answer}")
+                asked = html.escape(clip_for_html(question.text, 120))
+                lines.append(f"\n{number}. {asked}\n{answer}")
                 if not review.locked:
                     label = self.t.button(
                         "edit", number=f"{position + 1}.{number}", label=shorten(question.text, 28)
@@ -206,4 +226,4 @@ def _merge_notes(messages: list[Outgoing]) -> list[Outgoing]:
     return merged
 
 
-__all__ = ["Markup", "Outgoing", "Renderer", "shorten"]
+__all__ = ["Markup", "Outgoing", "Renderer", "clip_for_html", "shorten"]

@@ -29,8 +29,9 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            cut = _safe_cut(line, limit)
+            chunks.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             chunks.append(current)
@@ -40,6 +41,22 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+ENTITY_MAX = 10  # the longest entity we write, e.g. "&#x1F600;", is shorter
+
+
+def _safe_cut(line: str, limit: int) -> int:
+    """Returns where to cut a line longer than ``limit``: at most ``limit``, and never inside
+    an entity (``&lt;``) or a tag (``<a href="…">``), which Telegram would refuse."""
+    cut = limit
+    amp = line.rfind("&", max(0, cut - ENTITY_MAX), cut)
+    if amp != -1 and ";" not in line[amp:cut]:
+        cut = amp
+    lt = line.rfind("<", 0, cut)
+    if lt != -1 and ">" not in line[lt:cut]:
+        cut = lt
+    return cut or limit  # a tag longer than a whole message cannot be kept whole anyway
 
 
 async def send(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message]:

@@ -21,6 +21,14 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
+MAX_NAME_CHARS = 200  # a person's or a round's name; longer is a paste, not a name
+
+
+def clean_name(text: str) -> str:
+    """Returns a name as worth storing: clean text on one line, single spaces."""
+    return " ".join(clean_text(text).split())
+
+
 def split_items(text: str) -> list[str]:
     """Splits a list answer into its items, dropping bullets, blanks and exact repeats."""
     items: list[str] = []

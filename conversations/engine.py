@@ -327,7 +327,8 @@ def decide(state: IntakeState, event: Event) -> Decision:
     if state.mode is Mode.PICKING and isinstance(event, Continue):
         return start(state)  # where they are is the theme picker
     if state.mode is Mode.PICKING and not isinstance(event, ToggleTheme | ConfirmThemes | Status):
-        if isinstance(event, Text):
+        if _not_from_a_button(event):
+            # Typed (/review, /skip, /back or text): not stale, just too early.
             return Decision(replies=(Note("pick_themes_first"), PickThemes(state.theme_keys)))
         if isinstance(event, MessageEdited):
             return Decision(replies=(Note("edit_not_an_answer"),))
@@ -367,6 +368,13 @@ def decide(state: IntakeState, event: Event) -> Decision:
         case MessageEdited(slot=slot, part=part, text=text):
             return _on_message_edited(state, slot, part, text)
     raise TypeError(f"unknown event {event!r}")  # pragma: no cover - the union is exhaustive
+
+
+def _not_from_a_button(event: Event) -> bool:
+    """Whether an event names no button position: typed, or a button valid anywhere."""
+    if isinstance(event, Skip | Back):
+        return event.at is None
+    return isinstance(event, Text | Review | Submit)
 
 
 def status_note(state: IntakeState) -> Note:
@@ -440,8 +448,9 @@ def _resume(state: IntakeState) -> Decision:
         return _ask_at(state, index, mode)
     if state.mode is Mode.REVIEW or state.submitted:
         open_required = state.open_required()
-        if open_required and not state.submitted:
-            # "Continue" from the review means: on with what is still open.
+        if open_required:
+            # "Continue" from the review means: on with what is still open. Also after
+            # submitting: reminders nudge about open questions, so Continue must reach them.
             return _ask_at(state, state.slots.index(open_required[0]))
         return _review(state)
     first_open = _next_open(state, -1)

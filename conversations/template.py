@@ -15,7 +15,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+# Keys are identifiers; outside templates write them as they like ("Thema1"). Where people type
+# a theme key (invites), it is matched case-insensitively: see Template.theme_key.
+Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 
 
 class QuestionKind(StrEnum):
@@ -94,7 +96,8 @@ class Template(_Strict):
     title: str = Field(min_length=1, max_length=200)
     language: str = Field(default="nl", pattern=r"^(nl|en)$")
     description: str = Field(default="", max_length=2000)
-    questions: list[Question] = Field(min_length=1)
+    # Asked for every theme; may be empty when every theme has questions of its own.
+    questions: list[Question] = Field(default_factory=list)
     themes: list[Theme] = Field(min_length=1)
     # Partner aliases: canonical name -> other ways colleagues write it ("wijkagent" -> Politie).
     partner_aliases: dict[str, list[str]] = Field(default_factory=dict)
@@ -104,6 +107,12 @@ class Template(_Strict):
     @classmethod
     def _unique_theme_keys(cls, themes: list[Theme]) -> list[Theme]:
         _require_unique([t.key for t in themes], "theme key")
+        # People type theme keys in any case, so "Jeugd" must mean one theme.
+        first: dict[str, str] = {}
+        for theme in themes:
+            other = first.setdefault(theme.key.casefold(), theme.key)
+            if other != theme.key:
+                raise ValueError(f"theme keys {other!r} and {theme.key!r} differ only in case")
         return themes
 
     @model_validator(mode="after")
@@ -116,9 +125,25 @@ class Template(_Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _every_theme_has_questions(self) -> Template:
+        if not self.questions:
+            empty = [t.key for t in self.themes if not t.questions]
+            if empty:
+                raise ValueError(
+                    f"no questions for theme {', '.join(repr(k) for k in empty)}: add "
+                    "[[themes.questions]] under each theme, or common [[questions]] for all"
+                )
+        return self
+
     def theme(self, key: str) -> Theme | None:
         """Returns the theme with this key, or None."""
         return next((t for t in self.themes if t.key == key), None)
+
+    def theme_key(self, text: str) -> str | None:
+        """Returns the key of the theme a person typed (any case, spaces around), or None."""
+        wanted = text.strip().casefold()
+        return next((t.key for t in self.themes if t.key.casefold() == wanted), None)
 
     def in_order(self, theme_keys: Iterable[str]) -> list[str]:
         """Returns the known keys among ``theme_keys`` once each, in template order."""

@@ -110,3 +110,33 @@ def test_python_dash_m_bot_and_help(db):
     assert done.returncode == 0
     for command in ("run", "round", "invite", "progress", "report", "template", "demo"):
         assert command in done.stdout
+
+
+def test_theme_keys_of_an_outside_template_are_typed_in_any_case(db, capsys, tmp_path):
+    from tests.test_template import OWN_QUESTIONS_ONLY
+
+    outside = tmp_path / "buiten.toml"
+    outside.write_text(OWN_QUESTIONS_ONLY, encoding="utf-8")
+    assert main(["template", "check", str(outside)]) == 0
+    assert "2 themes, 1 question per theme" in capsys.readouterr().out
+    created = run(capsys, "round", "create", "--name", "R", "--template", str(outside), "--json")
+    assert [t["key"] for t in created["themes"]] == ["Thema1", "thema-2"]
+    invited = run(
+        capsys, "invite", "--round", "1", "--name", "A", "--theme", "THEMA-2", "thema1", "--json"
+    )
+    assert invited["themes"] == ["Thema1", "thema-2"]
+    assert main(["invite", "--round", "1", "--name", "A", "--theme", "thema3"]) == 2
+    assert "unknown theme thema3 (themes: Thema1, thema-2)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u200b", "x" * 201])
+def test_empty_or_huge_names_are_refused_in_one_line(db, capsys, name):
+    assert main(["round", "create", "--name", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("themabot: --name ") and err.count("\n") == 1
+    run(capsys, "round", "create", "--name", "R", "--json")
+    for extra in ([], ["--coordinator"]):
+        assert main(["invite", "--round", "1", "--name", name, *extra]) == 2
+        assert capsys.readouterr().err.startswith("themabot: --name ")
+    assert [r["name"] for r in run(capsys, "round", "list", "--json")] == ["R"]
+    assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []

@@ -216,3 +216,47 @@ async def test_a_colleague_who_blocks_the_bot_shows_as_unreachable(bot, round_wi
     await bot.tg.process(membership("kicked", "member"))
     await coby.send("/progress")
     assert "onbereikbaar" not in coby.last_reply
+
+
+async def invites(bot) -> list[tuple[str, str]]:
+    async with bot.store.read() as tx:
+        return [tuple(r) for r in await tx._all("SELECT name, theme_keys FROM invites")]
+
+
+async def test_invite_never_takes_a_mistyped_theme_for_part_of_the_name(bot):
+    await bot.create_round(SMALL)
+    coby = bot.coordinator()
+    for command in (
+        "/invite Jan de Vries ondermijning cyber",
+        '/invite "Jan de Vries" ondermijning cyber',
+    ):
+        await coby.send(command)
+        assert "Onbekend thema: cyber. Er is niemand uitgenodigd." in coby.last_reply
+        assert "Thema's: ondermijning, jeugd" in coby.last_reply
+    await coby.send("/invite Jan de Vries Jeugt")
+    assert "Onbekend thema Jeugt — bedoel je jeugd?" in coby.last_reply
+    await coby.send('/invite "Jan de Vries')
+    assert "Gebruik: /invite" in coby.last_reply
+    await coby.send("/invite Jan " + "de " * 100 + "Vries")
+    assert "Die naam is te lang" in coby.last_reply
+    assert await invites(bot) == []
+    await coby.send("/invite “Anna Jeugd” ONDERMIJNING Jeugd")  # as a phone types quotes
+    created = coby.replies[-2].shown
+    assert "Anna Jeugd (thema's: Aanpak ondermijning, Regie op jeugd)" in created
+    await coby.send("/invite Jan de Vries JEUGD")
+    assert "Jan de Vries (thema's: Regie op jeugd)" in coby.replies[-2].shown
+    assert await invites(bot) == [
+        ("Anna Jeugd", '["ondermijning", "jeugd"]'),
+        ("Jan de Vries", '["jeugd"]'),
+    ]
+
+
+async def test_a_redelivered_invite_command_makes_no_second_invite(bot):
+    await bot.create_round(SMALL)
+    coby = bot.coordinator()
+    message = bot.tg.api.user_message(coby.user, coby.chat, "/invite Gert jeugd")
+    update = await bot.tg.process({"message": message})
+    assert "https://t.me/" in coby.last_reply
+    await bot.app.process_update(update)  # Telegram again, after a crash before confirming
+    assert "heb ik al gemaakt" in coby.last_reply
+    assert await invites(bot) == [("Gert", '["jeugd"]')]

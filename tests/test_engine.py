@@ -178,10 +178,23 @@ def test_resume_repeats_the_question_last_asked():
 def test_continue_from_review_goes_to_the_first_open_required_question():
     s = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x", A2: "y"})
     assert asked(engine.decide(s, engine.Continue())).slot == J1
-    done = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x"}, submitted=True)
+    submitted = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x"}, submitted=True)
+    assert asked(engine.decide(submitted, engine.Continue())).slot == A2
+    complete = {A1: "x", A2: "y", J1: "z", SlotRef("jeugd", "partners"): "w"}
+    done = state(mode=Mode.REVIEW, cursor=None, answers=complete, submitted=True)
     assert isinstance(engine.decide(done, engine.Continue()).replies[-1], ShowReview)
 
 
 def test_continue_while_picking_shows_the_picker_again():
     s = state(mode=Mode.PICKING, cursor=None, themes=("jeugd",))
     assert engine.decide(s, engine.Continue(welcome_back=True)).replies == (PickThemes(("jeugd",)),)
+
+
+def test_typed_commands_while_picking_point_to_the_picker_and_old_buttons_expire():
+    s = state(mode=Mode.PICKING, cursor=None, themes=("jeugd",))
+    for typed in (engine.Skip(), engine.Back(), engine.Review(), engine.Submit(), engine.Text("x")):
+        decision = engine.decide(s, typed)
+        assert decision.changes == ()
+        assert decision.replies == (Note("pick_themes_first"), PickThemes(("jeugd",))), typed
+    for stale in (engine.Skip(at=0), engine.Back(at=1), engine.Edit(at=0), engine.Choose(2, 0)):
+        assert engine.decide(s, stale) is engine.EXPIRED, stale

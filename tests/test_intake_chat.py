@@ -147,6 +147,11 @@ async def test_invite_without_themes_lets_colleague_pick(bot):
     assert "Kies hieronder de thema's" in bram.transcript()
     await bram.send("ik typ iets")
     assert "Kies eerst je thema's" in bram.transcript()
+    for command in ("/review", "/skip", "/back"):
+        await bram.send(command)
+        assert "Kies eerst je thema's" in bram.last_reply, command
+        assert "verlopen" not in bram.last_reply, command
+        assert "▫️ Regie op jeugd" in bram.buttons
     await bram.press("Klaar, begin met de vragen")
     assert "minstens één thema" in bram.transcript()
     await bram.press("▫️ Regie op jeugd")
@@ -253,3 +258,56 @@ async def test_a_button_pressed_long_ago_is_still_handled(bot, alice):
         }
     )
     assert "Overgeslagen" in alice.last_reply and "vraag 2/3" in alice.last_reply
+
+
+async def test_an_answer_that_grows_when_escaped_is_clipped_not_broken(bot, alice):
+    # 1499 characters, every one of them but the line breaks growing fourfold as HTML: shown
+    # whole, it would need several messages, split inside the <blockquote> Telegram refuses.
+    answer = "\n".join(["<<<<<<<<<"] * 150)
+    await alice.send(answer)
+    await alice.press("Aanvullen vorige antwoord")
+    assert "Stuur wat je wilt toevoegen" in alice.last_reply and "…" in alice.last_reply
+    await alice.send("/back")
+    question = alice.replies[-1]
+    assert "vraag 1/3" in question.shown and "Je huidige antwoord" in question.shown
+    assert "<<<<<<<<<\n<<<<<<<<<" in question.shown and "…" in question.shown
+    assert "&lt;&lt;" in question.text and "<<" not in question.text
+    await alice.send("/review")
+    review = next(m for m in reversed(alice.replies) if "Overzicht van je antwoorden" in m.shown)
+    assert "<<<<<<<<<" in review.shown and "…" in review.shown
+    await alice.press("Wijzig 1.1 Waar gaat dit thema over?")
+    assert "Je huidige antwoord" in alice.last_reply and "…" in alice.last_reply
+    assert "er ging iets mis" not in alice.transcript()
+    assert (await stored_answers(bot, 1001))[("ondermijning", "inhoud")] == answer
+
+
+async def test_after_submitting_early_continue_leads_to_the_open_questions(bot, alice):
+    await alice.send("Antwoord 1")
+    await alice.send("/review")
+    await alice.press("Insturen")
+    await alice.press("Toch insturen")
+    await alice.send("/review")
+    assert "Nog 3 verplichte vragen open" in alice.last_reply
+    await alice.press("Verder met open vragen")
+    assert "Thema 1/2 · Aanpak ondermijning — vraag 2/3" in alice.last_reply
+    await alice.send("/start")  # as after a reminder: straight to what is still open
+    assert "Welkom terug" in alice.last_reply and "vraag 2/3" in alice.last_reply
+    await alice.send("Politie, OM")
+    assert "meegenomen in je ingestuurde antwoorden" in alice.last_reply
+    assert "vraag 3/3" in alice.last_reply  # on through the questions, as before submitting
+    assert (await stored_answers(bot, 1001))[("ondermijning", "partners")] == "Politie, OM"
+
+
+async def test_a_button_on_an_inline_message_expires_and_changes_nothing(bot, alice):
+    # A button on a message shared inline comes without the message, so without a chat.
+    api = bot.tg.api
+    for data in ("v1:sk:1:0", "garbage", "v1:sn:1:1", None):
+        query = {"id": api.new_callback_query_id(), "from": alice.user, "chat_instance": "x"}
+        query |= {"data": data, "inline_message_id": "i"} if data else {"game_short_name": "g"}
+        await bot.tg.process({"callback_query": query})
+        assert "werkt hier niet" in api.callback_answer(query["id"]).text
+    # A private message without a sender has nobody to answer to: ignored, not an answer.
+    chat = {"id": alice.chat_id, "type": "private", "first_name": "Alice"}
+    await bot.tg.process({"message": {"message_id": 77, "date": 0, "chat": chat, "text": "hoi"}})
+    assert "vraag 1/3" in alice.last_reply
+    assert await stored_answers(bot, 1001) == {}

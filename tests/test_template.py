@@ -101,3 +101,46 @@ def test_list_answers_split_on_lines_commas_and_semicolons():
         "RIEC",
         "gemeente",
     ]
+
+
+OWN_QUESTIONS_ONLY = """
+key = "Buiten"
+title = "Template van buiten"
+
+[[themes]]
+key = "Thema1"
+title = "Eerste thema"
+
+[[themes.questions]]
+key = "Vraag_A"
+text = "Wat speelt er?"
+
+[[themes]]
+key = "thema-2"
+title = "Tweede thema"
+
+[[themes.questions]]
+key = "vraag-b"
+text = "Wie doet mee?"
+kind = "list"
+"""
+
+
+def test_outside_template_with_mixed_case_keys_and_only_questions_per_theme():
+    template = parse_template(OWN_QUESTIONS_ONLY, "buiten.toml")
+    assert template.questions == []
+    assert [q.key for q in template.questions_for("Thema1")] == ["Vraag_A"]
+    assert [q.key for q in template.questions_for("thema-2")] == ["vraag-b"]
+    assert template.theme_key("thema1") == template.theme_key(" THEMA1 ") == "Thema1"
+    assert template.theme_key("thema") is None
+
+
+def test_a_theme_without_any_question_is_named():
+    lonely = OWN_QUESTIONS_ONLY + '\n[[themes]]\nkey = "Leeg"\ntitle = "Zonder vragen"\n'
+    with pytest.raises(TemplateError, match="no questions for theme 'Leeg'"):
+        parse_template(lonely, "b.toml")
+    twins = OWN_QUESTIONS_ONLY.replace('key = "thema-2"', 'key = "THEMA1"')
+    with pytest.raises(TemplateError, match="'Thema1' and 'THEMA1' differ only in case"):
+        parse_template(twins, "b.toml")
+    with pytest.raises(TemplateError, match="key: String should match pattern"):
+        parse_template(OWN_QUESTIONS_ONLY.replace('"Thema1"', '"_thema"'), "b.toml")
