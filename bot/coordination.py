@@ -96,8 +96,7 @@ async def on_progress(update: Update, context: Context) -> None:
     if found is None:
         return
     snapshot, t = found
-    for chunk in split_text(progress_text(round_progress(snapshot), t)):
-        await reply(update, chunk)
+    await reply(update, progress_text(round_progress(snapshot), t))
 
 
 _STATE_ICON = {State.NOT_STARTED: "⚪", State.IN_PROGRESS: "🟡", State.SUBMITTED: "🟢"}
@@ -319,8 +318,7 @@ async def on_partners(update: Update, context: Context) -> None:
     if not matrix.rows:
         lines.append(t("partners_none"))
     lines.append("\n" + t("partners_merge_hint"))
-    for chunk in split_text("\n".join(lines)):
-        await reply(update, chunk)
+    await reply(update, "\n".join(lines))
 
 
 async def on_merge(update: Update, context: Context) -> None:

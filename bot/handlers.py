@@ -33,9 +33,9 @@ def texts_for(s: Services, update: Update):
 
 
 async def reply(update: Update, text: str) -> None:
-    """Answers in the chat the update came from."""
+    """Answers in the chat the update came from (in several messages if it is long)."""
     if update.effective_chat:
-        await update.get_bot().send_message(update.effective_chat.id, text)
+        await send(update.get_bot(), update.effective_chat.id, [Outgoing(text)])
 
 
 async def is_coordinator(tx: Tx, s: Services, user_id: int) -> bool:

@@ -14,7 +14,8 @@ from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
 from conversations.template import QuestionKind, Template
 
-CURRENT_ANSWER_CHARS = 1500  # a question message must stay far below Telegram's 4096
+CURRENT_ANSWER_CHARS = 1500
+MESSAGE_BUDGET = 3900  # Telegram's 4096, less the current-answer label around the answer  # a question message must stay far below Telegram's 4096
 REVIEW_ANSWER_CHARS = 300
 NOTE_PARAM_CHARS = 600
 
@@ -100,17 +101,20 @@ class Renderer:
                 question_count=ask.question_count,
             )
         ]
+        # Template texts are bounded in characters, not in escaped length: clip them too.
         if ask.question_no == 1 and theme and theme.description:
-            lines.append(f"<i>{html.escape(theme.description)}</i>")
+            lines.append(f"<i>{html.escape(clip_for_html(theme.description, 500))}</i>")
         optional = "" if question.required else " " + self.t("question_optional")
-        lines.append(f"\n{html.escape(question.text)}{optional}")
-        hint = question.help
-        if question.kind is QuestionKind.LIST and not hint:
-            hint = self.t("question_list_hint")
-        if hint:
-            lines.append(f"<i>{html.escape(hint)}</i>")
+        lines.append(f"\n{html.escape(clip_for_html(question.text, 1500))}{optional}")
+        if question.help:
+            lines.append(f"<i>{html.escape(clip_for_html(question.help, 500))}</i>")
+        elif question.kind is QuestionKind.LIST:
+            lines.append(f"<i>{self.t('question_list_hint')}</i>")
         if ask.current:
-            current = clip_for_html(ask.current, CURRENT_ANSWER_CHARS)
+            # Long template texts leave less room: the message must stay one message, as a
+            # split could fall inside the answer's <blockquote>.
+            room = MESSAGE_BUDGET - sum(len(line) + 1 for line in lines)
+            current = clip_for_html(ask.current, max(100, min(CURRENT_ANSWER_CHARS, room)))
             lines.append("\n" + self.t("current_answer", answer=current))
         rows: list[list[InlineKeyboardButton]] = []
         if question.kind is QuestionKind.CHOICE:

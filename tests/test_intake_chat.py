@@ -311,3 +311,26 @@ async def test_a_button_on_an_inline_message_expires_and_changes_nothing(bot, al
     await bot.tg.process({"message": {"message_id": 77, "date": 0, "chat": chat, "text": "hoi"}})
     assert "vraag 1/3" in alice.last_reply
     assert await stored_answers(bot, 1001) == {}
+
+
+async def test_long_template_texts_and_a_long_answer_still_make_one_question_message(bot):
+    from conversations.template import load_template
+
+    template = load_template(SMALL)
+    wordy = template.model_copy(
+        update={
+            "questions": [
+                q.model_copy(update={"text": "Vraag " + "x" * 990, "help": "<" * 1000})
+                for q in template.questions
+            ],
+            "themes": [t.model_copy(update={"description": "&" * 1000}) for t in template.themes],
+        }
+    )
+    round_id = await bot.create_round(wordy)
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {await bot.invite(round_id, 'Alice', ['ondermijning'])}")
+    await alice.send("<b>\n" * 1500)
+    await alice.send("/back")
+    question = alice.replies[-1]
+    assert len(question.text) <= 4096 and "Je huidige antwoord" in question.shown
+    assert question.inline_keyboard  # one message, buttons included
