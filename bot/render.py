@@ -14,8 +14,9 @@ from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
 from conversations.template import QuestionKind, Template
 
+# Limits on escaped lengths: a question message must stay one message below Telegram's 4096.
 CURRENT_ANSWER_CHARS = 1500
-MESSAGE_BUDGET = 3900  # Telegram's 4096, less the current-answer label around the answer  # a question message must stay far below Telegram's 4096
+MESSAGE_BUDGET = 3900  # 4096 less the label around the current answer
 REVIEW_ANSWER_CHARS = 300
 NOTE_PARAM_CHARS = 600
 
