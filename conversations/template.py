@@ -53,6 +53,20 @@ class Question(_Strict):
     # What the overview does with the answer beyond listing it (see QuestionRole).
     role: QuestionRole | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _partner_list_by_name(cls, data: object) -> object:
+        # A list question keyed "partners" (or "partner_...") names partners even in a template
+        # written without roles, as in the documented minimal format.
+        if (
+            isinstance(data, dict)
+            and data.get("role") is None
+            and data.get("kind") == QuestionKind.LIST.value
+            and "partner" in str(data.get("key", "")).casefold()
+        ):
+            return {**data, "role": QuestionRole.PARTNERS.value}
+        return data
+
     @model_validator(mode="after")
     def _options_match_kind(self) -> Question:
         if self.kind is QuestionKind.CHOICE:

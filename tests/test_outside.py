@@ -87,6 +87,31 @@ class Person:
                 raise AssertionError(f"no reply from the bot; chat so far: {self.texts()}")
             await asyncio.sleep(0.02)
 
+    async def press(self, label: str) -> None:
+        """Presses the newest inline button with this label and waits for the bot to answer."""
+        for message in reversed(self.api.messages(self.chat_id)):
+            for row in message.inline_keyboard:
+                for button in row:
+                    if button.get("text") == label:
+                        query_id = self.api.new_callback_query_id()
+                        self.api.push_update(
+                            {
+                                "callback_query": {
+                                    "id": query_id,
+                                    "from": self.user,
+                                    "chat_instance": "ci",
+                                    "message": self.api.message_json(message),
+                                    "data": button["callback_data"],
+                                }
+                            }
+                        )
+                        deadline = time.monotonic() + WAIT
+                        while self.api.callback_answer(query_id) is None:
+                            assert time.monotonic() < deadline, "the bot never answered the press"
+                            await asyncio.sleep(0.02)
+                        return
+        raise AssertionError(f"no button {label!r}; chat: {self.texts()}")
+
     def last(self) -> str:
         return self.api.messages(self.chat_id)[-1].shown
 
@@ -245,3 +270,109 @@ def sqlite_rows(path: str, sql: str) -> list[tuple]:
 
     with sqlite3.connect(path) as db:
         return list(db.execute(sql))
+
+
+async def test_coordinator_documents_progress_and_partners_from_outside(outside):
+    import io
+
+    import docx
+    import openpyxl
+
+    api, env, process, tmp_path = outside
+    round_id, alice_invite = round_with_alice(env, tmp_path, "Ronde", "ondermijning", "jeugd")
+    bob_invite = json.loads(
+        themabot(env, "invite", "--round", round_id, "--name", "Bob", "--theme", "jeugd", "--json")
+    )
+    process.start()
+    alice, bob = Person(api, 1001, "Alice"), Person(api, 1002, "Bob")
+    await alice.say(f"/start {alice_invite['token']}")
+    for text in [
+        "Geldstromen",
+        "Politie, RIEC",
+        "Meer vastgoed",
+        "Overlast",
+        "de politie",
+        "Nieuwe groep",
+    ]:
+        await alice.say(text)
+    await bob.say(f"/start {bob_invite['token']}")
+    for text in ["Jongeren in het park", " politie; Halt"]:
+        await bob.say(text)
+
+    coordinator = Person(api, COORDINATOR, "Coby")
+
+    async def document(command: str) -> bytes:
+        before = coordinator.seen()
+        await coordinator.say(command)
+        await coordinator.wait_for_reply(before)
+        found = api.messages(COORDINATOR)[-1].document
+        assert found is not None, coordinator.texts()
+        return found[1]
+
+    word = docx.Document(io.BytesIO(await document("/overview docx")))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings.count("Aanpak ondermijning") == 1 and headings.count("Jeugdoverlast") == 1
+    body = "\n".join(p.text for p in word.paragraphs)
+    for answer in [
+        "Geldstromen",
+        "Meer vastgoed",
+        "Overlast",
+        "Nieuwe groep",
+        "Jongeren in het park",
+    ]:
+        assert answer in body
+    book = openpyxl.load_workbook(io.BytesIO(await document("/overview xlsx")))
+    assert book.worksheets[0].max_row - 1 == 8  # one row per answer
+    police = [
+        r for r in book.worksheets[1].iter_rows(values_only=True) if r[0] and "olitie" in str(r[0])
+    ]
+    assert len(police) == 1, police
+
+    assert "Alice" in await coordinator.say("/progress")
+    progress = coordinator.last()
+    assert "Alice — ingestuurd" not in progress and "Alice" in progress and "Bob" in progress
+    assert "opdracht voor de coördinator" in await alice.say("/overview docx")
+    assert "opdracht voor de coördinator" in await alice.say("/progress")
+    assert not [m for m in api.messages(1001) if m.document]
+
+
+async def test_remind_reaches_exactly_the_one_who_should_get_it_from_outside(outside):
+    api, env, process, tmp_path = outside
+    round_id, half_invite = round_with_alice(env, tmp_path, "Ronde", "jeugd")
+    invites = {
+        name: json.loads(
+            themabot(
+                env, "invite", "--round", round_id, "--name", name, "--theme", "jeugd", "--json"
+            )
+        )["token"]
+        for name in ("Dirk", "Eva")
+    }
+    process.start()
+    half, done, blocked = (
+        Person(api, 1001, "Alice"),
+        Person(api, 1002, "Dirk"),
+        Person(api, 1003, "Eva"),
+    )
+    await half.say(f"/start {half_invite['token']}")
+    await half.say("Half af")
+    await done.say(f"/start {invites['Dirk']}")
+    for text in ["Een", "Twee", "Drie"]:
+        await done.say(text)
+    await blocked.say(f"/start {invites['Eva']}")
+    api.block(blocked.chat_id)
+    seen = {p.chat_id: p.seen() for p in (half, done)}
+
+    coordinator = Person(api, COORDINATOR, "Coby")
+    assert "2 collega('s)" in await coordinator.say("/remind")
+    before = coordinator.seen()
+    await coordinator.press("Stuur 2 herinneringen")
+    await coordinator.wait_for_reply(before)
+    assert "1 verstuurd, 1 onbereikbaar" in "\n".join(coordinator.texts())
+
+    reminders = [m.shown for m in api.messages(half.chat_id)[seen[half.chat_id] :]]
+    assert len(reminders) == 1 and reminders[0].startswith("⏰ Hoi Alice")
+    assert api.messages(done.chat_id)[seen[done.chat_id] :] == []
+    await coordinator.say("/progress")
+    assert "Eva — bezig" not in coordinator.last() and "onbereikbaar" in coordinator.last()
+    assert "vraag 3/3" in await half.say("Nog een antwoord")
+    assert process.alive()

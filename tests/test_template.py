@@ -8,6 +8,7 @@ from bot.cli import main
 from conversations.answers import split_items
 from conversations.template import (
     QuestionKind,
+    QuestionRole,
     TemplateError,
     builtin_keys,
     load_template,
@@ -144,3 +145,13 @@ def test_a_theme_without_any_question_is_named():
         parse_template(twins, "b.toml")
     with pytest.raises(TemplateError, match="key: String should match pattern"):
         parse_template(OWN_QUESTIONS_ONLY.replace('"Thema1"', '"_thema"'), "b.toml")
+
+
+def test_a_list_question_keyed_partners_feeds_the_partner_matrix_without_a_role():
+    text = DOCUMENTED.replace(
+        "[[themes]]",
+        '[[questions]]\nkey = "partners"\ntext = "Met wie?"\nkind = "list"\n\n'
+        '[[questions]]\nkey = "middelen"\ntext = "Welke middelen?"\nkind = "list"\n\n[[themes]]',
+    )
+    roles = {q.key: q.role for q in parse_template(text, "p.toml").questions}
+    assert roles == {"inhoud": None, "partners": QuestionRole.PARTNERS, "middelen": None}
