@@ -18,7 +18,7 @@ _NL: dict[str, str] = {
     "contents": "Inhoud",
     "progress": "Voortgang",
     "participants": "Deelnemers",
-    "submitted": "ingediend",
+    "submitted": "ingestuurd",
     "draft": "concept",
     "in_progress": "bezig",
     "not_started": "niet begonnen",

@@ -101,7 +101,7 @@ def test_html_is_self_contained_and_print_friendly(overview: Overview) -> None:
 
 def test_html_answers_show_name_date_and_badge(overview: Overview) -> None:
     html = render(overview, "html").decode()
-    assert 'class="badge submitted">ingediend<' in html
+    assert 'class="badge submitted">ingestuurd<' in html
     assert 'class="badge draft">concept<' in html
     assert "04-03-2025 10:00" in html
     assert "<li>wijkagent</li>" in html  # list answers as items
@@ -166,7 +166,7 @@ def test_docx_answers_have_italic_byline(overview: Overview) -> None:
     bylines = [p for p in document.paragraphs if p.text.startswith("Anna de Vries — ")]
     assert bylines
     assert all(run.italic for p in bylines for run in p.runs)
-    assert "ingediend" in bylines[0].text and "04-03-2025 10:00" in bylines[0].text
+    assert "ingestuurd" in bylines[0].text and "04-03-2025 10:00" in bylines[0].text
     assert "wijkagent" in styled(document, "List Bullet")
 
 
@@ -243,7 +243,7 @@ def test_xlsx_one_row_per_answer_with_frozen_filtered_header(overview: Overview)
         "Waar gaat dit thema over?",
         "Anna de Vries",
     )
-    assert first[5] == "ingediend"
+    assert first[5] == "ingestuurd"
     assert first[6].isoformat() == "2025-03-04T10:00:00"  # a real date cell, local time
 
 
@@ -280,7 +280,7 @@ def test_summary_text(overview: Overview) -> None:
     lines = text.splitlines()
     assert 3 <= len(lines) <= 6
     assert "IVP 2027-2030" in lines[0]
-    assert "Thema's met inbreng: 2 van 3; 11 antwoorden (8 ingediend, 3 concept)" in text
+    assert "Thema's met inbreng: 2 van 3; 11 antwoorden (8 ingestuurd, 3 concept)" in text
     assert "Politie (3)" in text
     assert "prioriteit zonder capaciteit: 1" in text
 
