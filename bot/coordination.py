@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.callbacks import Action
 from bot.handlers import Context, is_coordinator, reply
+from bot.render import shorten
 from bot.sending import acknowledge, split_text
 from bot.services import Services, services
 from bot.texts import Catalogue, catalogue
@@ -129,7 +130,8 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
     for theme in progress.themes:
         line = t("progress_theme", theme=theme.title, contributors=theme.contributors)
         if theme.unanswered:
-            line += "\n   " + t("progress_unanswered", count=len(theme.unanswered))
+            questions = "; ".join(shorten(q, 60) for q in theme.unanswered)
+            line += "\n   " + t("progress_unanswered", questions=questions)
         lines.append(line)
     return "\n".join(lines)
 

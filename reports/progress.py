@@ -29,7 +29,7 @@ class ColleagueProgress:
     @property
     def done(self) -> bool:
         """Every required question answered (submitted or not), as reminders understand it."""
-        return not self.invited_only and self.open_required == 0
+        return not self.invited_only and self.total > 0 and self.open_required == 0
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,14 @@ def colleague_progress(
     """Returns one colleague's state from their themes and answered slots."""
     slots = slots_for(template, participant.theme_keys)
     answered = sum(1 for s in slots if s in answered_slots)
+    # Per theme: two themes may each add an extra question with the same key.
     required = {
-        q.key for t in participant.theme_keys for q in template.questions_for(t) if q.required
+        SlotRef(t, q.key)
+        for t in participant.theme_keys
+        for q in template.questions_for(t)
+        if q.required
     }
-    open_required = sum(1 for s in slots if s.question_key in required and s not in answered_slots)
+    open_required = sum(1 for s in slots if s in required and s not in answered_slots)
     if participant.submitted_at:
         state = State.SUBMITTED
     elif answered:
@@ -115,8 +119,11 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
     colleagues = [colleague_progress(template, p, answered[p.id]) for p in active]
     for invite in snapshot.pending_invites:
         total = sum(len(template.questions_for(k)) for k in invite.theme_keys)
+        required = sum(
+            1 for k in invite.theme_keys for q in template.questions_for(k) if q.required
+        )
         colleagues.append(
-            ColleagueProgress(invite.name, State.NOT_STARTED, 0, total, total, False, True)
+            ColleagueProgress(invite.name, State.NOT_STARTED, 0, total, required, False, True)
         )
     themes = []
     for theme in template.themes:

@@ -544,13 +544,17 @@ class Tx:
         await self.db.execute(
             "INSERT INTO partner_merges (round_id, alias, canonical, created_at)"
             " VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(round_id, alias) DO UPDATE SET canonical = excluded.canonical",
+            " ON CONFLICT(round_id, alias) DO UPDATE SET canonical = excluded.canonical,"
+            " created_at = excluded.created_at",
             (round_id, alias, canonical, _ts(now)),
         )
 
     async def partner_merges(self, round_id: int) -> dict[str, str]:
         rows = await self._all(
-            "SELECT alias, canonical FROM partner_merges WHERE round_id = ?", (round_id,)
+            # Oldest first: the registry lets a newer merge of the same names win.
+            "SELECT alias, canonical FROM partner_merges WHERE round_id = ?"
+            " ORDER BY created_at, rowid",
+            (round_id,),
         )
         return {r[0]: r[1] for r in rows}
 

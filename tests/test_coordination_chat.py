@@ -260,3 +260,17 @@ async def test_a_redelivered_invite_command_makes_no_second_invite(bot):
     await bot.app.process_update(update)  # Telegram again, after a crash before confirming
     assert "heb ik al gemaakt" in coby.last_reply
     assert await invites(bot) == [("Gert", '["jeugd"]')]
+
+
+async def test_progress_names_the_questions_nobody_answered(bot):
+    round_id = await bot.create_round(SMALL)
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {await bot.invite(round_id, 'Alice', ['jeugd'])}")
+    await alice.send("Overlast")
+    coby = bot.coordinator()
+    await coby.send("/progress")
+    assert "Regie op jeugd: 1 bijdrage(n)" in coby.last_reply
+    assert (
+        "nog door niemand beantwoord: Met welke partners werk je samen?; "
+        "Welk niveau stel je voor?" in coby.last_reply
+    )

@@ -1,0 +1,78 @@
+"""Progress on its own: who is done, what is open, per colleague and per theme."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from conversations.engine import SlotRef
+from conversations.template import parse_template
+from reports.progress import State, colleague_progress, round_progress
+from storage.records import Invite, Participant, Round, RoundSnapshot
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+TEMPLATE = parse_template(
+    """
+key = "t"
+title = "T"
+
+[[questions]]
+key = "inhoud"
+text = "Inhoud?"
+
+[[themes]]
+key = "a"
+title = "A"
+[[themes.questions]]
+key = "extra"
+text = "Extra bij A?"
+
+[[themes]]
+key = "b"
+title = "B"
+[[themes.questions]]
+key = "extra"
+text = "Extra bij B?"
+required = false
+""",
+    "t.toml",
+)
+
+
+def participant(themes: tuple[str, ...], **kw) -> Participant:
+    return Participant(
+        id=1,
+        round_id=1,
+        user_id=1001,
+        chat_id=1001,
+        name="Alice",
+        language="nl",
+        theme_keys=themes,
+        mode="asking",
+        cursor=None,
+        submitted_at=None,
+        joined_at=NOW,
+        last_active_at=NOW,
+        invited_at=NOW,
+        **kw,
+    )
+
+
+def test_required_is_decided_per_theme_not_per_question_key():
+    answered = {SlotRef("a", "inhoud"), SlotRef("a", "extra"), SlotRef("b", "inhoud")}
+    progress = colleague_progress(TEMPLATE, participant(("a", "b")), answered)
+    assert (progress.answered, progress.total, progress.open_required) == (3, 4, 0)
+    assert progress.done and progress.state is State.IN_PROGRESS
+
+
+def test_a_colleague_without_themes_is_not_done():
+    progress = colleague_progress(TEMPLATE, participant(()), set())
+    assert progress.total == 0 and not progress.done
+
+
+def test_unopened_invites_count_only_required_questions_as_open():
+    round_ = Round(1, "R", TEMPLATE, None, NOW)
+    invite = Invite(5, 1, "Bob", ("a", "b"), False, NOW, None, None)
+    snapshot = RoundSnapshot(round_, (), (), (invite,))
+    (bob,) = round_progress(snapshot).colleagues
+    assert (bob.total, bob.open_required, bob.invited_only, bob.done) == (4, 3, True, False)
