@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--coordinator", action="store_true", help="invite a coordinator")
     invite.add_argument("--json", action="store_true", help="print JSON")
 
+    withdraw = sub.add_parser(
+        "withdraw", help="take a colleague out of a round, or withdraw an unopened invite"
+    )
+    withdraw.add_argument("--round", type=int, required=True, help="round id")
+    withdraw.add_argument("--name", required=True, help="the colleague's name as invited")
+    withdraw.add_argument("--json", action="store_true", help="print JSON")
+
     progress = sub.add_parser("progress", help="show a round's progress")
     progress.add_argument("--round", type=int, required=True, help="round id")
     progress.add_argument("--json", action="store_true", help="print JSON")
@@ -165,6 +172,8 @@ async def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
             return await round_list(store, args)
         if args.command == "invite":
             return await invite(store, args)
+        if args.command == "withdraw":
+            return await withdraw(store, args)
         if args.command == "progress":
             return await progress(store, settings, args)
         if args.command == "report":
@@ -290,6 +299,22 @@ async def invite(store, args: argparse.Namespace) -> int:
             or f"Token: {token}  (send /start {token} to the bot; the link appears once "
             "the bot has run and knows its username)"
         )
+    return 0
+
+
+async def withdraw(store, args: argparse.Namespace) -> int:
+    async with store.write() as tx:
+        if await tx.get_round(args.round) is None:
+            raise CliError(f"no round {args.round} (see `themabot round list`)")
+        matches = await tx.withdraw(args.round, args.name, _now())
+    if not matches:
+        raise CliError(f"nobody called {args.name!r} in round {args.round}")
+    if len(matches) > 1:
+        raise CliError(f"{len(matches)} people are called {args.name!r}; nothing changed")
+    if args.json:
+        print(json.dumps({"round": args.round, "withdrawn": matches[0]}, ensure_ascii=False))
+    else:
+        print(f"{matches[0]} no longer takes part in round {args.round}")
     return 0
 
 

@@ -343,6 +343,27 @@ async def on_merge(update: Update, context: Context) -> None:
     await reply(update, t("merge_done", aliases=", ".join(aliases), canonical=canonical))
 
 
+async def on_withdraw(update: Update, context: Context) -> None:
+    """Withdraws a colleague (no more reminders, out of progress and overview) or an invite."""
+    found = await coordinator_round(update, context)
+    if found is None:
+        return
+    round_, t = found
+    name = " ".join(context.args or []).strip().strip('"“”„')
+    if not name:
+        await reply(update, t("withdraw_usage"))
+        return
+    s = services(context)
+    async with s.db.write() as tx:
+        matches = await tx.withdraw(round_.id, name, s.now())
+    if len(matches) == 1:
+        await reply(update, t("withdrawn_done", name=matches[0], round=round_.name))
+    elif matches:
+        await reply(update, t("withdraw_ambiguous", name=name, count=len(matches)))
+    else:
+        await reply(update, t("withdraw_unknown", name=name, round=round_.name))
+
+
 def add_handlers(app: Application, new: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("progress", on_progress, filters=new))
     app.add_handler(CommandHandler("overview", on_overview, filters=new))
@@ -350,6 +371,7 @@ def add_handlers(app: Application, new: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("rounds", on_rounds, filters=new))
     app.add_handler(CommandHandler("partners", on_partners, filters=new))
     app.add_handler(CommandHandler("merge", on_merge, filters=new))
+    app.add_handler(CommandHandler("withdraw", on_withdraw, filters=new))
     app.add_handler(
         CallbackQueryHandler(on_round_selected, pattern=rf"^v1:{Action.ROUND_SELECT.value}:")
     )

@@ -17,7 +17,7 @@ from bot.services import Services, services
 from bot.texts import Markup, catalogue
 from conversations import engine
 from conversations.engine import SlotRef
-from storage.records import Invite
+from storage.records import Invite, Participant
 from storage.store import Tx
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,14 @@ async def reply(update: Update, text: str) -> None:
 async def is_coordinator(tx: Tx, s: Services, user_id: int) -> bool:
     """Returns whether the user is a coordinator (by setting or by coordinator invite)."""
     return user_id in s.settings.coordinators or await tx.coordinator(user_id) is not None
+
+
+async def owned(tx: Tx, participant_id: int, user_id: int) -> Participant | None:
+    """Returns the participation if it is this user's and they still take part, else None."""
+    participant = await tx.participant(participant_id)
+    if participant is None or participant.user_id != user_id or participant.withdrawn:
+        return None
+    return participant
 
 
 async def refuse_stranger(update: Update, context: Context) -> None:
@@ -120,10 +128,12 @@ async def _join_as_coordinator(tx: Tx, invite: Invite, user_id: int, chat_id: in
 
 async def _join_as_colleague(
     tx: Tx, s: Services, invite: Invite, user_id: int, chat_id: int, now
-) -> tuple[str, intake.Outcome]:
+) -> tuple[str, intake.Outcome | None]:
     round_ = await tx.get_round(invite.round_id)
     zone = s.settings.zone
     existing = await tx.participant_in_round(invite.round_id, user_id)
+    if existing is not None and existing.withdrawn:
+        return catalogue(existing.language)("withdrawn", round=round_.name), None
     if existing is not None:
         # Same person again (or a second invite for a round they are in): resume, consume nothing.
         t = catalogue(existing.language)
@@ -229,8 +239,8 @@ async def on_edited(update: Update, context: Context) -> None:
         return
     async with s.db.write() as tx:
         found = await tx.answer_for_message(message.chat_id, message.message_id)
-        owner = await tx.participant(found[0]) if found else None
-        if owner is None or owner.user_id != update.effective_user.id:
+        owner = await owned(tx, found[0], update.effective_user.id) if found else None
+        if owner is None:
             owner = await tx.active_participant(update.effective_user.id)
             event = engine.MessageEdited(SlotRef("", ""), -1, message.text)
         else:
@@ -302,8 +312,8 @@ async def on_button(update: Update, context: Context) -> None:
     event = intake_event(callback) if callback else None
     now = s.now()
     async with s.db.write() as tx:
-        participant = await tx.participant(callback.owner) if event else None
-        if participant is None or participant.user_id != update.effective_user.id:
+        participant = await owned(tx, callback.owner, update.effective_user.id) if event else None
+        if participant is None:
             # Not made by us, or made for someone else: change nothing, say where they are.
             participant = await tx.active_participant(update.effective_user.id)
             event = engine.Continue() if participant else None

@@ -253,7 +253,10 @@ class Tx:
         )
 
     async def invite_by_token(self, token: str) -> Invite | None:
-        row = await self._one("SELECT * FROM invites WHERE token_hash = ?", (hash_token(token),))
+        row = await self._one(
+            "SELECT * FROM invites WHERE token_hash = ? AND revoked_at IS NULL",
+            (hash_token(token),),
+        )
         return self._invite(row) if row else None
 
     async def mark_invite_used(self, invite_id: int, user_id: int, now: datetime) -> None:
@@ -265,10 +268,37 @@ class Tx:
     async def pending_invites(self, round_id: int) -> list[Invite]:
         rows = await self._all(
             "SELECT * FROM invites WHERE round_id = ? AND used_at IS NULL AND coordinator = 0"
-            " ORDER BY id",
+            " AND revoked_at IS NULL ORDER BY id",
             (round_id,),
         )
         return [self._invite(r) for r in rows]
+
+    async def withdraw(self, round_id: int, name: str, now: datetime) -> list[str]:
+        """Withdraws the colleague (or unopened invite) called ``name``; returns who matched.
+
+        Nothing changes unless exactly one matches: two colleagues may share a name.
+        """
+        wanted = " ".join(name.split()).casefold()
+        people = [
+            p
+            for p in await self.participants(round_id)
+            if not p.withdrawn and " ".join(p.name.split()).casefold() == wanted
+        ]
+        invites = [
+            i
+            for i in await self.pending_invites(round_id)
+            if " ".join(i.name.split()).casefold() == wanted
+        ]
+        if len(people) + len(invites) == 1:
+            if people:
+                await self.db.execute(
+                    "UPDATE participants SET withdrawn = 1 WHERE id = ?", (people[0].id,)
+                )
+            else:
+                await self.db.execute(
+                    "UPDATE invites SET revoked_at = ? WHERE id = ?", (_ts(now), invites[0].id)
+                )
+        return [p.name for p in people] + [i.name for i in invites]
 
     # --- participants -----------------------------------------------------------------
 

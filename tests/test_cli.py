@@ -87,7 +87,7 @@ def test_progress_and_report(db, capsys, tmp_path):
         "state": "not_started",
         "answered": 0,
         "total": 3,
-        "open_required": 3,
+        "open_required": 2,  # niveau is optional
         "unreachable": False,
         "invite_opened": False,
     }
@@ -140,3 +140,15 @@ def test_empty_or_huge_names_are_refused_in_one_line(db, capsys, name):
         assert capsys.readouterr().err.startswith("themabot: --name ")
     assert [r["name"] for r in run(capsys, "round", "list", "--json")] == ["R"]
     assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
+
+
+def test_withdraw_a_colleague_or_an_unopened_invite(db, capsys):
+    run(capsys, "round", "create", "--name", "R", "--template", SMALL, "--json")
+    run(capsys, "invite", "--round", "1", "--name", "Alice", "--theme", "jeugd", "--json")
+    assert run(capsys, "withdraw", "--round", "1", "--name", "alice", "--json") == {
+        "round": 1,
+        "withdrawn": "Alice",
+    }
+    assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
+    assert main(["withdraw", "--round", "1", "--name", "Alice"]) == 2
+    assert "nobody called 'Alice'" in capsys.readouterr().err

@@ -274,3 +274,36 @@ async def test_progress_names_the_questions_nobody_answered(bot):
         "nog door niemand beantwoord: Met welke partners werk je samen?; "
         "Welk niveau stel je voor?" in coby.last_reply
     )
+
+
+async def test_withdraw_takes_a_colleague_out_and_stops_an_unopened_link(bot, round_with_two):
+    round_id, _, bram = round_with_two
+    carla_token = await bot.invite(round_id, "Ca rla", ["jeugd"])  # a second, odd name
+    coby = bot.coordinator()
+    await coby.send("/withdraw bram")
+    assert "Bram</b> doet niet meer mee" in coby.replies[-1].text
+    await coby.send('/withdraw "Ca  rla"')
+    assert "doet niet meer mee" in coby.last_reply
+    await coby.send("/withdraw Nobody")
+    assert "Niemand met de naam Nobody" in coby.last_reply
+
+    await coby.send("/progress")
+    assert "Bram" not in coby.last_reply and "Ca rla" not in coby.last_reply
+    await coby.send("/overview md")
+    assert b"Vastgoed" not in coby.last_document[1]  # Bram's answer left the overview
+
+    await bram.send("nog een antwoord")
+    assert "nog geen uitnodiging" in bram.last_reply
+    await bram.press_data("v1:sk:2:0")  # an old button of his
+    assert "Thema" not in bram.last_reply and "verlopen" in bram.last_callback_answer
+    carla = bot.user(1003, "Carla")
+    await carla.send(f"/start {carla_token}")
+    assert "ken ik niet" in carla.last_reply
+    assert "Alice" in (await _progress_json(bot, round_id))
+
+
+async def _progress_json(bot, round_id: int) -> str:
+    from reports.progress import round_progress
+
+    async with bot.store.read() as tx:
+        return str(round_progress(await tx.snapshot(round_id)).to_json())
