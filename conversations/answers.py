@@ -8,8 +8,11 @@ import unicodedata
 from conversations.template import Question, QuestionKind
 
 # One item per line, or separated by commas/semicolons; bullets and numbering are decoration.
-_SEPARATORS = re.compile(r"[\n;,]+")
+_SEPARATORS = frozenset(";,")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s*")
+# The last item of a list may be joined by a conjunction: "Politie, OM en gemeente".
+_CONJUNCTION = re.compile(r"\s+(?:en|and|&)\s+", re.IGNORECASE)
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 
 # Control characters other than newline and tab break documents (XML) and mean nothing here.
@@ -29,11 +32,63 @@ def clean_name(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
+def _bracketed(line: str) -> list[bool]:
+    """Per character: True when it lies inside a bracket pair that is closed on this line."""
+    inside = [False] * len(line)
+    stack: list[tuple[int, str]] = []
+    for i, char in enumerate(line):
+        if char in _OPENERS:
+            stack.append((i, _OPENERS[char]))
+        elif stack and char == stack[-1][1]:
+            start, _ = stack.pop()
+            inside[start + 1 : i] = [True] * (i - start - 1)
+    return inside
+
+
+def _split_line(line: str) -> list[str]:
+    """Splits one line on commas and semicolons, except inside brackets."""
+    inside = _bracketed(line)
+    parts: list[str] = []
+    start = 0
+    for i, char in enumerate(line):
+        if char in _SEPARATORS and not inside[i]:
+            parts.append(line[start:i])
+            start = i + 1
+    parts.append(line[start:])
+    return parts
+
+
+def _split_conjunction(item: str) -> list[str]:
+    """Splits an item on its last " en " / " and " / " & " outside brackets.
+
+    Not after a word ending in "-": "Zorg- en Veiligheidshuis" is one name.
+    """
+    inside = _bracketed(item)
+    for match in reversed(list(_CONJUNCTION.finditer(item))):
+        if inside[match.start()]:
+            continue
+        before, after = item[: match.start()], item[match.end() :]
+        if before.endswith("-") or not before.strip() or not after.strip():
+            return [item]
+        return [before, after]
+    return [item]
+
+
 def split_items(text: str) -> list[str]:
-    """Splits a list answer into its items, dropping bullets, blanks and exact repeats."""
+    """Splits a list answer into its items, dropping bullets, blanks and exact repeats.
+
+    Items are separated by lines, commas and semicolons (not inside brackets: "Politie
+    (wijkagent, jeugdagent)" is one item). When there are several items, the last may be
+    joined by "en" / "and" / "&": "Politie, OM en gemeente" is three items. A single item is
+    left whole ("Centrum voor Jeugd en Gezin").
+    """
+    raw = [part for line in text.split("\n") for part in _split_line(line)]
+    raw = [part for part in raw if _BULLET.sub("", part).strip()]
+    if len(raw) > 1:
+        raw[-1:] = _split_conjunction(raw[-1])
     items: list[str] = []
-    for raw in _SEPARATORS.split(text):
-        item = _BULLET.sub("", raw).strip()
+    for part in raw:
+        item = _BULLET.sub("", part).strip()
         if item and item not in items:
             items.append(item)
     return items

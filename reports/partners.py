@@ -2,7 +2,7 @@
 
 Colleagues write the same partner many ways ("Politie", "de politie", " politie", "wijkagent").
 A name is first normalised to a key; the template's aliases and the round's manual merges then
-map keys onto one canonical partner, shown under one display name.
+join keys into groups, one group per partner, shown under one display name.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 _ARTICLES = frozenset({"de", "het", "the", "een"})
 _SPACE = re.compile(r"\s+")
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
-# A merge or alias may point at another alias; a few hops is plenty and guards against cycles.
-_MAX_HOPS = 5
 
 
 def _is_edge_punctuation(char: str) -> bool:
@@ -68,8 +66,13 @@ def _display(spelling: str) -> str:
 class PartnerRegistry:
     """Resolves partner names to one canonical partner each.
 
-    Precedence for the display name: a template alias or a round's manual merge target; else
-    the spelling colleagues used most often (see ``observe``); else a tidied form of the name.
+    Names form groups: a template canonical and its aliases are one group, and every manual
+    merge joins the group of its alias with the group of its target. Merges only ever join, so
+    the order or direction of merges never splits a partner.
+
+    Precedence for the display name of a group: the target of the newest merge touching it;
+    else the template canonical; else the spelling colleagues used most often (see
+    ``observe``); else a tidied form of the name.
     """
 
     def __init__(
@@ -79,36 +82,59 @@ class PartnerRegistry:
     ) -> None:
         """Builds a registry from template aliases (canonical -> aliases) and manual merges.
 
-        Merges (normalised name -> canonical) are the coordinator's later decisions and win
-        over template aliases for the same key.
+        Merges (normalised name -> canonical) are the coordinator's later decisions, oldest
+        first (a dict keeps insertion order): the newest merge touching a group names it.
         """
-        self._targets: dict[str, str] = {}
+        self._parent: dict[str, str] = {}
+        self._order: dict[str, int] = {}  # key -> first registration, for a stable root
+        canonicals: list[tuple[str, str]] = []
         for canonical, names in (aliases or {}).items():
-            for name in (canonical, *names):
-                key = normalise_partner(name)
-                if key:
-                    self._targets[key] = canonical.strip()
+            root = normalise_partner(canonical)
+            if not root:
+                continue
+            canonicals.append((root, canonical.strip()))
+            for name in names:
+                self._union(root, normalise_partner(name))
+        named: list[tuple[str, str]] = []
         for name, canonical in (merges or {}).items():
-            key = normalise_partner(name)
-            if key and canonical.strip():
-                self._targets[key] = canonical.strip()
-                # A merge target that is a new name must resolve to itself, as spelled.
-                self._targets.setdefault(normalise_partner(canonical), canonical.strip())
+            alias, target = normalise_partner(name), normalise_partner(canonical)
+            if alias and target:
+                self._union(alias, target)
+                named.append((target, canonical.strip()))
+        # Later entries overwrite earlier ones: template canonicals first (the first canonical
+        # of a group wins among them), then merges oldest to newest (the newest wins).
+        self._names: dict[str, str] = {}
+        for key, display in reversed(canonicals):
+            self._names[self._find(key)] = display
+        for key, display in named:
+            self._names[self._find(key)] = display
         self._spellings: dict[str, Counter[str]] = {}
         self._first_seen: dict[str, dict[str, int]] = {}
+
+    def _find(self, key: str) -> str:
+        """Returns the representative key of the group ``key`` belongs to."""
+        root = key
+        while (parent := self._parent.get(root, root)) != root:
+            root = parent
+        while key != root:  # path compression
+            self._parent[key], key = root, self._parent[key]
+        return root
+
+    def _union(self, one: str, other: str) -> None:
+        if not one or not other:
+            return
+        for key in (one, other):
+            self._order.setdefault(key, len(self._order))
+        a, b = self._find(one), self._find(other)
+        if a != b:
+            # The key registered first stays the root, so keys do not depend on merge order.
+            first, second = sorted((a, b), key=self._order.__getitem__)
+            self._parent[second] = first
 
     def key(self, name: str) -> str:
         """Returns the key of the partner this name resolves to ("" for an empty name)."""
         key = normalise_partner(name)
-        for _ in range(_MAX_HOPS):
-            target = self._targets.get(key)
-            if target is None:
-                break
-            target_key = normalise_partner(target)
-            if target_key == key:
-                break
-            key = target_key
-        return key
+        return self._find(key) if key else ""
 
     def observe(self, name: str) -> str:
         """Records one use of a spelling (for the most-common display name); returns its key."""
@@ -130,17 +156,12 @@ class PartnerRegistry:
         key = self.key(name)
         if not key:
             return ""
-        target = self._target_of(key)
-        if target is not None:
-            return target
+        display = self._names.get(key)
+        if display:
+            return display
         counts = self._spellings.get(key)
         if counts:
             order = self._first_seen[key]
             # Most used first; on a tie the spelling seen first, so the result is stable.
             return min(counts, key=lambda s: (-counts[s], order[s]))
         return _display(name)
-
-    def _target_of(self, key: str) -> str | None:
-        # After following hops, ``key`` is either a canonical's own key or an unmapped key.
-        target = self._targets.get(key)
-        return target.strip() if target else None

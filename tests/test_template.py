@@ -104,6 +104,39 @@ def test_list_answers_split_on_lines_commas_and_semicolons():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("Politie, OM en gemeente", ["Politie", "OM", "gemeente"]),
+        ("Police; prosecutor and council", ["Police", "prosecutor", "council"]),
+        ("- Politie\n- OM & RIEC", ["Politie", "OM", "RIEC"]),
+        ("GGD, Zorg- en Veiligheidshuis", ["GGD", "Zorg- en Veiligheidshuis"]),
+        (
+            "GGD, Zorg- en Veiligheidshuis en politie",
+            ["GGD", "Zorg- en Veiligheidshuis", "politie"],
+        ),
+        ("Centrum voor Jeugd en Gezin", ["Centrum voor Jeugd en Gezin"]),
+        ("Politie en OM,", ["Politie en OM"]),  # a trailing comma makes no second item
+        ("Politie en OM, gemeente", ["Politie en OM", "gemeente"]),  # only the last item
+    ],
+)
+def test_list_answers_split_the_last_item_on_en(text: str, items: list[str]):
+    assert split_items(text) == items
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("Politie (wijkagent, jeugdagent)", ["Politie (wijkagent, jeugdagent)"]),
+        ("Politie (wijkagent; jeugdagent), OM", ["Politie (wijkagent; jeugdagent)", "OM"]),
+        ("OM, Politie [wijkagent en jeugdagent]", ["OM", "Politie [wijkagent en jeugdagent]"]),
+        ("Politie (wijkagent, OM", ["Politie (wijkagent", "OM"]),  # unclosed: no protection
+    ],
+)
+def test_list_answers_keep_brackets_together(text: str, items: list[str]):
+    assert split_items(text) == items
+
+
 OWN_QUESTIONS_ONLY = """
 key = "Buiten"
 title = "Template van buiten"

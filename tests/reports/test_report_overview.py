@@ -100,6 +100,24 @@ def test_round_merges_are_applied() -> None:
     assert "Woningcorporaties" not in names
 
 
+def test_merging_back_and_forth_keeps_one_row_named_by_the_newest_merge() -> None:
+    merges = {"ggd": "Veilig Thuis", "veilig thuis": "GGD"}
+    rows = build_overview(replace(make_snapshot(), partner_merges=merges), NOW).partners.rows
+    joined = [row for row in rows if row.name in ("GGD", "Veilig Thuis")]
+    assert [(row.name, row.named_by) for row in joined] == [
+        ("GGD", ("Anna de Vries", "Bram Jansen"))
+    ]
+
+
+def test_dutch_list_ending_in_en_names_each_partner() -> None:
+    snapshot = make_snapshot()
+    extra = answer(3, "ondermijning", "partners", "Politie, OM en gemeente")
+    snapshot = replace(snapshot, answers=(*snapshot.answers, extra))
+    names = [row.name for row in build_overview(snapshot, NOW).partners.rows]
+    assert "OM en gemeente" not in names
+    assert {"OM", "Gemeente"} <= set(names)
+
+
 def test_progress_counts(overview: Overview) -> None:
     p = overview.progress
     assert (p.participants, p.submitted, p.in_progress, p.not_started) == (3, 1, 1, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.template import load_template
 from reports.partners import PartnerRegistry, normalise_partner
 
 
@@ -47,16 +48,73 @@ def test_unseen_name_gets_a_tidy_display_name() -> None:
     assert registry.canonical("GGD") == "GGD"
 
 
-def test_merge_wins_and_follows_aliases() -> None:
+def test_merge_onto_an_alias_joins_its_group_and_names_it() -> None:
     registry = PartnerRegistry(
         {"Politie": ["wijkagent"]},
         merges={"politie hollands midden": "wijkagent", "ggd hm": "GGD Hollands Midden"},
     )
     assert registry.canonical("Politie Hollands-Midden") == "Politie Hollands-Midden"
-    assert registry.canonical("Politie Hollands Midden") == "Politie"
+    names = ["Politie", "wijkagent", "Politie Hollands Midden"]
+    assert len({registry.key(n) for n in names}) == 1
+    # The newest merge touching a group names it, over the template canonical.
+    assert {registry.canonical(n) for n in names} == {"wijkagent"}
     assert registry.canonical("GGD HM") == "GGD Hollands Midden"
+    assert registry.key("GGD HM") == registry.key("GGD Hollands Midden")
 
 
 def test_alias_cycles_do_not_hang() -> None:
     registry = PartnerRegistry(merges={"a": "b", "b": "a"})
-    assert registry.canonical("a") in {"a", "b"}
+    assert registry.key("a") == registry.key("b")
+    assert registry.canonical("b") == "a"
+
+
+IVP_POLICE = ["Politie", "de politie", "wijkagent", "Politie Hollands Midden"]
+
+
+def test_merging_a_canonical_onto_its_own_alias_keeps_one_partner() -> None:
+    registry = PartnerRegistry(
+        load_template("ivp").partner_aliases, {"politie": "Politie Hollands Midden"}
+    )
+    assert len({registry.key(n) for n in IVP_POLICE}) == 1
+    assert {registry.canonical(n) for n in IVP_POLICE} == {"Politie Hollands Midden"}
+
+
+def test_merging_an_alias_onto_itself_keeps_it_with_its_canonical() -> None:
+    registry = PartnerRegistry(load_template("ivp").partner_aliases, {"om": "OM"})
+    assert registry.key("OM") == registry.key("Openbaar Ministerie")
+    assert registry.canonical("Openbaar Ministerie") == "OM"
+
+
+def test_merging_back_and_forth_keeps_one_partner_named_by_the_newest() -> None:
+    there_and_back = {"ggd": "Veilig Thuis", "veilig thuis": "GGD"}
+    registry = PartnerRegistry(merges=there_and_back)
+    assert registry.key("GGD") == registry.key("Veilig Thuis")
+    assert registry.canonical("Veilig Thuis") == registry.canonical("ggd") == "GGD"
+    back_and_there = {"veilig thuis": "GGD", "ggd": "Veilig Thuis"}
+    assert PartnerRegistry(merges=back_and_there).canonical("GGD") == "Veilig Thuis"
+
+
+def test_merges_chain_through_groups_in_any_order() -> None:
+    aliases = {"Politie": ["wijkagent"], "Openbaar Ministerie": ["om"]}
+    for merges in (
+        {"wijkagent": "OM", "a": "b", "b": "politie"},
+        {"b": "politie", "a": "b", "wijkagent": "OM"},
+    ):
+        registry = PartnerRegistry(aliases, merges)
+        keys = {
+            registry.key(n) for n in ["a", "B", "Politie", "wijkagent", "om", "Openbaar Ministerie"]
+        }
+        assert len(keys) == 1, merges
+        # Keys do not depend on the order merges were made in.
+        assert keys == {"politie"}
+
+
+def test_display_name_precedence() -> None:
+    registry = PartnerRegistry({"Politie": ["wijkagent"]})
+    registry.observe_all(["wijkagent", "wijkagent", "politie"])
+    assert registry.canonical("wijkagent") == "Politie"  # template canonical over usage
+    merged = PartnerRegistry({"Politie": ["wijkagent"]}, {"wijkagent": "Wijkagenten"})
+    assert merged.canonical("politie") == "Wijkagenten"  # merges name a group
+    plain = PartnerRegistry(merges={"riec": "riec"})
+    plain.observe_all(["RIEC", "RIEC", "riec"])
+    assert plain.canonical("riec") == "riec"  # a merge target as typed, even over usage
