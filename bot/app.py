@@ -16,7 +16,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,6 +30,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import coordination, handlers, reminding
+from bot.ratelimit import MAX_WAIT, BoundedRateLimiter
 from bot.services import Services, services, utc_now
 from bot.settings import Settings
 from bot.texts import catalogue
@@ -41,7 +41,16 @@ log = logging.getLogger(__name__)
 # A token is required by PTB's builder; with a stand-in Bot API any well-formed one works.
 PLACEHOLDER_TOKEN = "123456:themabot-placeholder"
 COLLEAGUE_COMMANDS = ("start", "help", "status", "review", "skip", "back")
-COORDINATOR_COMMANDS = ("progress", "overview", "invite", "remind", "rounds", "partners", "merge")
+COORDINATOR_COMMANDS = (
+    "progress",
+    "overview",
+    "invite",
+    "remind",
+    "rounds",
+    "partners",
+    "merge",
+    "withdraw",
+)
 
 
 def build_application(
@@ -70,7 +79,7 @@ def build_application(
     )
     if rate_limit:
         # Telegram allows ~30 messages/s in bulk; the limiter queues and honours RetryAfter.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(BoundedRateLimiter(max_retries=3, max_wait=MAX_WAIT))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

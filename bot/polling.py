@@ -19,6 +19,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
+from bot.ratelimit import retry_after_seconds
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 30  # how long Telegram may hold a getUpdates open when nothing happens
@@ -61,7 +63,7 @@ async def poll(
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            await sleep(_seconds(exc.retry_after))
+            await sleep(retry_after_seconds(exc))
             continue
         except Conflict as exc:
             log.error("another process is polling with this token (%s); retrying", exc)
@@ -78,10 +80,6 @@ async def poll(
             # Handler errors go to the application's error handler; process_update returns.
             await app.process_update(update)
             offset = update.update_id + 1
-
-
-def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 async def serve(app: Application, stop: asyncio.Event | None = None) -> None:

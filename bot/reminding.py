@@ -8,10 +8,13 @@ One run goes over every round with reminders on and, per colleague:
    mid-batch or a second bot on the same database can never send that slot again;
 2. sends it outside any transaction (Telegram may be slow; other writers must not wait), with
    bounded retries for flood control (429) and network errors;
-3. records the outcome in a second write transaction; 403 marks the colleague unreachable.
+3. records the outcome in a second write transaction; 403 (or "chat not found", "user is
+   deactivated") marks the colleague unreachable.
 
 A failing colleague is logged and counted; the batch goes on. Coordinators get a digest after a
-run that reached anyone. ``/remind`` does the same for one round on request, at any hour.
+run that sent a reminder, found someone newly unreachable or gave up on a slot for good; a failed
+try that a later run will repeat is not news on its own (else one bad chat means a digest every
+half hour). ``/remind`` does the same for one round on request, at any hour.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bot import callbacks
 from bot.callbacks import Action, Callback
 from bot.coordination import coordinator_round
 from bot.handlers import Context, reply
+from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, split_text
 from bot.services import Services
@@ -57,7 +61,7 @@ from reports.progress import (
 )
 from storage import reminders as claims
 from storage.records import Participant, Round
-from storage.reminders import ClaimOutcome
+from storage.reminders import MAX_SEND_ATTEMPTS, ClaimOutcome
 from storage.store import Tx
 
 log = logging.getLogger(__name__)
@@ -113,6 +117,7 @@ async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Col
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
         invited_at=participant.invited_at,
+        joined_at=participant.joined_at,
         started=progress.state is not State.NOT_STARTED,
         open_questions=max(progress.open_required, 1 if picking else 0),
         done=progress.done and not picking,
@@ -122,6 +127,7 @@ async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Col
         withdrawn=participant.withdrawn,
         claimed=past.claimed,
         last_reminded_at=past.last_reminded_at,
+        other_reminded_at=past.other_reminded_at,
     )
     return Colleague(participant, progress, open_themes, subject)
 
@@ -197,16 +203,23 @@ def away_keyboard(
 # --- sending -----------------------------------------------------------------------------
 
 
-def _seconds(value: int | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+# Refusals that mean the chat is gone for good (Telegram words them as 400 or 403).
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+
+
+def _gone(exc: BadRequest) -> bool:
+    return any(phrase in exc.message.lower() for phrase in _GONE)
 
 
 async def deliver(bot: Bot, chat_id: int, message: Outgoing, sleep: Sleep) -> ClaimOutcome:
     """Sends one message, retrying flood control and network errors a bounded number of times.
 
-    Never raises a Telegram error: returns SENT, UNREACHABLE (403), FAILED (worth another try
-    at a later run) or UNCERTAIN (timed out: it may have arrived, so it is never resent).
+    Never raises a Telegram error: returns SENT, UNREACHABLE (403, or a chat that is gone),
+    FAILED (worth another try at a later run) or UNCERTAIN (timed out: it may have arrived, so
+    it is never resent). Flood control is decided here, not by the bot's rate limiter: that one
+    is told not to retry, so a long wait never holds the bot.
     """
+    extra = {"rate_limit_args": NO_RETRIES} if _bounded(bot) else {}
     chunks = split_text(message.text)
     done = 0  # chunks already delivered: a retry goes on from the first one that failed
     for attempt in range(1, SEND_TRIES + 1):
@@ -214,19 +227,19 @@ async def deliver(bot: Bot, chat_id: int, message: Outgoing, sleep: Sleep) -> Cl
             while done < len(chunks):
                 last = done == len(chunks) - 1
                 markup = message.keyboard if last else None
-                await bot.send_message(chat_id, chunks[done], reply_markup=markup)
+                await bot.send_message(chat_id, chunks[done], reply_markup=markup, **extra)
                 done += 1
             return ClaimOutcome.SENT
         except Forbidden:
             return ClaimOutcome.UNREACHABLE
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
+            wait = retry_after_seconds(exc)
             if attempt == SEND_TRIES or wait > MAX_RETRY_AFTER:
                 return ClaimOutcome.FAILED
             await sleep(wait)
         except BadRequest as exc:  # a refusal, not a hiccup: trying again now will not help
             log.warning("Telegram refused a reminder to chat %s: %s", chat_id, exc)
-            return ClaimOutcome.FAILED
+            return ClaimOutcome.UNREACHABLE if _gone(exc) else ClaimOutcome.FAILED
         except TimedOut:
             # The request may have reached Telegram; a second send could be a double reminder.
             return ClaimOutcome.UNCERTAIN
@@ -236,6 +249,10 @@ async def deliver(bot: Bot, chat_id: int, message: Outgoing, sleep: Sleep) -> Cl
                 return ClaimOutcome.FAILED
             await sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
     return ClaimOutcome.FAILED  # pragma: no cover - the loop always returns
+
+
+def _bounded(bot: Bot) -> bool:
+    return isinstance(getattr(bot, "rate_limiter", None), BoundedRateLimiter)
 
 
 # --- a run -------------------------------------------------------------------------------
@@ -248,20 +265,27 @@ class RoundDigest:
     round_id: int
     round_name: str
     sent: list[str] = field(default_factory=list)
-    unreachable: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)  # newly: found so in this run
+    failed: list[str] = field(default_factory=list)  # given up: the slot's last try failed
+    retrying: list[str] = field(default_factory=list)  # failed now, tried again at a later run
     progress: RoundProgress | None = None
 
     @property
-    def reached_anyone(self) -> bool:
-        """True when the run tried to send anything in this round."""
+    def worth_telling(self) -> bool:
+        """True when the run sent something, found someone unreachable or gave up on a slot.
+
+        A failed try with tries left is not news by itself: the next run tries again.
+        """
         return bool(self.sent or self.unreachable or self.failed)
 
-    def add(self, name: str, outcome: ClaimOutcome) -> None:
+    def add(self, name: str, outcome: ClaimOutcome, *, final: bool = True) -> None:
+        """Counts one outcome; ``final`` is False for a failed try a later run will repeat."""
         if outcome is ClaimOutcome.SENT:
             self.sent.append(name)
         elif outcome is ClaimOutcome.UNREACHABLE:
             self.unreachable.append(name)
+        elif outcome is ClaimOutcome.FAILED and not final:
+            self.retrying.append(name)
         else:
             self.failed.append(name)
 
@@ -273,6 +297,7 @@ class _Claimed:
     name: str
     slot_key: str
     message: Outgoing
+    attempt: int  # the slot's try number; MAX_SEND_ATTEMPTS is the last one
 
 
 async def _decide_and_claim(
@@ -305,11 +330,12 @@ async def _decide_and_claim(
         if slot is None:
             return None
         key, kind = slot.key, slot.kind
-    if not await claims.claim(tx, participant.id, key, now):
+    attempt = await claims.claim(tx, participant.id, key, now)
+    if not attempt:
         # Taken already: a double press within the minute, or a process on an older view.
         return None
     message = reminder_message(colleague, round_, kind)
-    return _Claimed(participant.id, participant.chat_id, participant.name, key, message)
+    return _Claimed(participant.id, participant.chat_id, participant.name, key, message, attempt)
 
 
 async def _remind_round(
@@ -339,13 +365,15 @@ async def _remind_round(
                 await claims.record(tx, claimed.participant_id, claimed.slot_key, outcome)
                 if outcome is ClaimOutcome.UNREACHABLE:
                     await claims.mark_unreachable(tx, claimed.participant_id, now)
-            digest.add(claimed.name, outcome)
+            # A failed manual slot is never tried again (its key is for that minute only).
+            final = manual or claimed.attempt >= MAX_SEND_ATTEMPTS
+            digest.add(claimed.name, outcome, final=final)
         except Exception:
             # One colleague's trouble must not cost the others their reminder.
             log.exception(
                 "reminder for participant %s in round %s failed", participant_id, round_.id
             )
-            digest.failed.append(f"#{participant_id}")
+            digest.retrying.append(f"#{participant_id}")
     async with s.db.read() as tx:
         snapshot = await tx.snapshot(round_.id)
     digest.progress = round_progress(snapshot) if snapshot else None
@@ -375,7 +403,7 @@ async def run_reminders(
         if round_.deadline is not None and calendar.local_date(now) > round_.deadline:
             continue
         digest = await _remind_round(s, app.bot, round_, now, sleep, manual=False)
-        if digest.reached_anyone:
+        if digest.worth_telling:
             digests.append(digest)
     if digests:
         await send_digest(app, digests, sleep)
@@ -406,12 +434,13 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
     """Returns a short digest: sent, unreachable and failed, then progress counts."""
     progress = digest.progress
     colleagues = progress.colleagues if progress else ()
+    failed = digest.failed + digest.retrying
     text = t(
         "reminder_digest",
         round=digest.round_name,
         sent=len(digest.sent),
         unreachable=len(digest.unreachable),
-        failed=len(digest.failed),
+        failed=len(failed),
         submitted=sum(1 for c in colleagues if c.state is State.SUBMITTED),
         in_progress=sum(1 for c in colleagues if c.state is State.IN_PROGRESS),
         not_started=sum(1 for c in colleagues if c.state is State.NOT_STARTED),
@@ -421,8 +450,8 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
     unreachable = [c.name for c in colleagues if c.unreachable]
     if unreachable:
         text += "\n" + t("reminder_digest_unreachable", names=", ".join(unreachable))
-    if digest.failed:
-        text += "\n" + t("reminder_digest_failed", names=", ".join(digest.failed))
+    if failed:
+        text += "\n" + t("reminder_digest_failed", names=", ".join(failed))
     return text
 
 

@@ -7,7 +7,8 @@ restart, a retry or two schedulers racing can never send the same slot twice.
 
 Slots of one colleague (all at ``policy.hour`` local time on a working day, except snooze):
 
-- ``first``: ``first_after_days`` working days after the invite, only while not started;
+- ``first``: ``first_after_days`` working days after the invite (or after joining, when the
+  colleague opened the link later), only while not started;
 - ``weekly:<date>``: every ``policy.weekday`` after the first-nudge day; ``<date>`` is the nominal
   weekday date, the reminder itself moves to the next working day if that date is a holiday;
 - ``deadline-<n>``: ``n`` working days before the deadline (for each n in ``before_deadline_days``);
@@ -68,6 +69,16 @@ class ReminderSubject:
     withdrawn: bool = False
     claimed: frozenset[str] = field(default_factory=frozenset)  # slot keys sent or superseded
     last_reminded_at: datetime | None = None  # any reminder, scheduled or sent by hand
+    joined_at: datetime | None = None  # opened the invite link; the schedule counts from here
+    # The same Telegram user's last reminder in another round: one reminder a day per person.
+    other_reminded_at: datetime | None = None
+
+    @property
+    def counted_from(self) -> datetime:
+        """The later of the invite and joining: a late joiner is not nudged right away."""
+        if self.joined_at is None:
+            return self.invited_at
+        return max(self.invited_at, self.joined_at)
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -197,12 +208,15 @@ def scheduled_slots(
     """Returns every slot of this colleague due at or before ``until``, oldest first.
 
     Ignores claims, pauses, snoozes and the colleague's state: this is the plan, not the
-    decision (see ``due_slot``). Planned slots fall on a local day after the invite day (no
-    nudge hours after an invite) and not after the deadline day.
+    decision (see ``due_slot``). Planned slots fall on a local day after the invite day, or the
+    day of joining when that is later (no nudge hours after an invite or joining), and not after
+    the deadline day.
     """
     _require_aware(until, "until")
     _require_aware(subject.invited_at, "invited_at")
-    invite_day = calendar.local_date(subject.invited_at)
+    if subject.joined_at is not None:
+        _require_aware(subject.joined_at, "joined_at")
+    invite_day = calendar.local_date(subject.counted_from)
     last_day = calendar.local_date(until)
     if deadline is not None:
         last_day = min(last_day, deadline)
@@ -242,7 +256,7 @@ def scheduled_slots(
         at = calendar.next_working_moment(subject.snoozed_until, policy.hour)
         day = calendar.local_date(at)
         # Asked for explicitly, so unlike the planned slots it may fall on the invite day.
-        if subject.invited_at < at <= until and (deadline is None or day <= deadline):
+        if subject.counted_from < at <= until and (deadline is None or day <= deadline):
             slots.append(Slot(f"snooze:{day.isoformat()}", "snooze", at))
 
     slots.sort(key=lambda s: (s.at, _PRIORITY[s.kind]))
@@ -269,6 +283,8 @@ def due_slot(
       after downtime there is one reminder, not a burst of stale ones.
     - A slot is not sendable (only superseded) when it fell inside a pause or a snooze, or on a
       local day on or before the day of ``last_reminded_at``; so never two reminders on one day.
+    - When the same person was reminded today in another round (``other_reminded_at``), returns
+      ``(None, [])``: this round's due slots wait for the next good day, not superseded.
     """
     _require_aware(now, "now")
     if (
@@ -287,6 +303,8 @@ def due_slot(
     if subject.snoozed_until is not None and now < subject.snoozed_until:
         return None, []
     if not in_sending_window(now, policy, calendar):
+        return None, []
+    if _reminded_elsewhere_today(subject, today, calendar):
         return None, []
 
     last_day = None
@@ -309,6 +327,12 @@ def due_slot(
     ]
     chosen = next((s for s in reversed(due) if sendable(s)), None)
     return chosen, [s.key for s in due if s is not chosen]
+
+
+def _reminded_elsewhere_today(subject: ReminderSubject, today: date, cal: WorkingCalendar) -> bool:
+    return (
+        subject.other_reminded_at is not None and cal.local_date(subject.other_reminded_at) >= today
+    )
 
 
 def next_wakeup(policy: ReminderPolicy, *, now: datetime, calendar: WorkingCalendar) -> datetime:
@@ -357,7 +381,8 @@ def manual_due(
 
     The coordinator overrides working hours, the policy and a switched-off round, but not the
     colleague: done, withdrawn, unreachable, paused or snoozed colleagues are left alone, a
-    round past its deadline day gets nothing, and never two reminders on one local day.
+    round past its deadline day gets nothing, and never two reminders on one local day (to
+    one person, across the rounds they take part in).
     """
     _require_aware(now, "now")
     if subject.done or subject.withdrawn or subject.unreachable or subject.open_questions <= 0:
@@ -368,6 +393,8 @@ def manual_due(
     if subject.paused_until is not None and today <= subject.paused_until:
         return False
     if subject.snoozed_until is not None and now < subject.snoozed_until:
+        return False
+    if _reminded_elsewhere_today(subject, today, calendar):
         return False
     return not (
         subject.last_reminded_at is not None

@@ -43,6 +43,8 @@ class ClaimHistory:
 
     claimed: frozenset[str]  # keys that must not be sent (again)
     last_reminded_at: datetime | None
+    # The last reminder to the same Telegram user in any *other* round they take part in.
+    other_reminded_at: datetime | None = None
 
 
 async def history(tx: Tx, participant_id: int) -> ClaimHistory:
@@ -62,11 +64,27 @@ async def history(tx: Tx, participant_id: int) -> ClaimHistory:
         if r["outcome"] != ClaimOutcome.FAILED or r["attempts"] >= MAX_SEND_ATTEMPTS
     )
     reminded = [datetime.fromisoformat(r["claimed_at"]) for r in rows if r["outcome"] in _REMINDED]
-    return ClaimHistory(claimed, max(reminded, default=None))
+    return ClaimHistory(
+        claimed, max(reminded, default=None), await _other_reminded_at(tx, participant_id)
+    )
 
 
-async def claim(tx: Tx, participant_id: int, slot_key: str, now: datetime) -> bool:
-    """Claims a slot for sending; False when it is taken (sent, in flight, or out of tries).
+async def _other_reminded_at(tx: Tx, participant_id: int) -> datetime | None:
+    """Returns the last reminder (sent or in flight) to the same user in their other rounds."""
+    async with tx.db.execute(
+        "SELECT MAX(c.claimed_at) FROM reminder_claims c"
+        " JOIN participants other ON other.id = c.participant_id"
+        " JOIN participants me ON me.user_id = other.user_id AND me.id != other.id"
+        f" WHERE me.id = ? AND c.outcome IN ({', '.join('?' * len(_REMINDED))})",
+        (participant_id, *(o.value for o in _REMINDED)),
+    ) as cur:
+        row = await cur.fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def claim(tx: Tx, participant_id: int, slot_key: str, now: datetime) -> int:
+    """Claims a slot for sending; returns this try's number (1, 2, ...), or 0 when it is taken
+    (sent, in flight, or out of tries). ``MAX_SEND_ATTEMPTS`` means the last try.
 
     A failed slot with tries left is taken over again, atomically: of two processes that race
     for it, the ``WHERE`` of the upsert lets only the first one through.
@@ -77,7 +95,8 @@ async def claim(tx: Tx, participant_id: int, slot_key: str, now: datetime) -> bo
         " ON CONFLICT(participant_id, slot_key) DO UPDATE SET"
         " outcome = excluded.outcome, claimed_at = excluded.claimed_at,"
         " attempts = reminder_claims.attempts + 1"
-        " WHERE reminder_claims.outcome = ? AND reminder_claims.attempts < ?",
+        " WHERE reminder_claims.outcome = ? AND reminder_claims.attempts < ?"
+        " RETURNING attempts",
         (
             participant_id,
             slot_key,
@@ -87,7 +106,8 @@ async def claim(tx: Tx, participant_id: int, slot_key: str, now: datetime) -> bo
             MAX_SEND_ATTEMPTS,
         ),
     ) as cur:
-        return cur.rowcount == 1
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def supersede(tx: Tx, participant_id: int, slot_keys: Iterable[str], now: datetime) -> None:

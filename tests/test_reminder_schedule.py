@@ -15,6 +15,7 @@ from conversations.reminders import (
     WorkingCalendar,
     due_slot,
     in_sending_window,
+    manual_due,
     next_wakeup,
     scheduled_slots,
     snooze_until,
@@ -427,3 +428,21 @@ def test_naive_datetimes_are_refused() -> None:
         due(subject(), datetime(2026, 12, 3, 9))
     with pytest.raises(ValueError, match="timezone-aware"):
         next_wakeup(POLICY, now=datetime(2026, 12, 3, 9), calendar=CAL)
+
+
+def test_first_nudge_counts_from_joining_when_that_is_later() -> None:
+    # Invited Monday 30 November, opened the link Friday 4 December 09:50.
+    late = subject(joined_at=ams(2026, 12, 4, 9, 50))
+    assert due(late, ams(2026, 12, 4, 10)) == (None, [])
+    assert due(late, ams(2026, 12, 8, 9))[0] is None  # Tuesday: 2 working days after joining
+    assert due(late, ams(2026, 12, 9, 9)) == (Slot("first", "first", utc(2026, 12, 9, 8)), [])
+    # Joined the moment they were invited: nothing changes.
+    assert due(subject(joined_at=ams(2026, 11, 30, 10)), ams(2026, 12, 3, 9))[0] is not None
+
+
+def test_reminded_today_in_another_round_waits_for_tomorrow() -> None:
+    elsewhere = subject(other_reminded_at=ams(2026, 12, 3, 9, 0))
+    assert due(elsewhere, ams(2026, 12, 3, 9, 30)) == (None, [])  # nothing sent, nothing settled
+    assert due(elsewhere, ams(2026, 12, 4, 9)) == (Slot("first", "first", utc(2026, 12, 3, 8)), [])
+    assert not manual_due(elsewhere, deadline=None, now=ams(2026, 12, 3, 20), calendar=CAL)
+    assert manual_due(elsewhere, deadline=None, now=ams(2026, 12, 4, 20), calendar=CAL)

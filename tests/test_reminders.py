@@ -13,11 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import RetryAfter
 
 import storage.reminders
 from bot import callbacks, reminding
 from bot.app import build_application
 from bot.callbacks import Action
+from bot.ratelimit import BoundedRateLimiter
 from bot.standin import BotMessage, FakeRequest
 from conversations.reminders import ReminderSubject, WorkingCalendar, manual_due, manual_slot_key
 from storage.store import Store
@@ -637,3 +639,134 @@ def test_manual_due_respects_the_colleague_not_the_hour():
     assert due(last_reminded_at=local(2026, 11, 28, 9))
     assert not manual_due(base, deadline=date(2026, 11, 27), now=sunday_night, calendar=calendar)
     assert manual_slot_key(sunday_night, calendar) == "manual:2026-11-29T23:00"
+
+
+# --- flood control with the production rate limiter ----------------------------------------
+
+
+async def test_a_long_flood_wait_does_not_hold_the_bot_with_the_production_limiter(tmp_path):
+    """The app's rate limiter must leave a reminder's flood control to ``deliver``."""
+    bot = Harness(tmp_path, rate_limit=True)
+    await bot.start()
+    try:
+        assert isinstance(bot.app.bot.rate_limiter, BoundedRateLimiter)
+        round_id = await round_on_monday(bot)
+        alice = await join(bot, round_id, 1001, "Alice")
+        bot.clock.current = local(2026, 11, 27)
+        waits = Sleeps()
+        bot.tg.api.rate_limit(times=1, retry_after=3600)
+        await asyncio.wait_for(run(bot, waits), 5)  # not an hour inside the limiter
+        assert waits.waits == []
+        assert await outcomes(bot, alice) == {"first": "failed"}
+
+        bot.clock.advance(minutes=30)
+        bot.tg.api.rate_limit(times=1, retry_after=5)  # short: deliver waits (no real sleep)
+        await asyncio.wait_for(run(bot, waits), 2)
+        assert waits.waits == [5.0]
+        assert await outcomes(bot, alice) == {"first": "sent"}
+    finally:
+        await bot.stop()
+
+
+async def test_the_rate_limiter_retries_short_waits_only():
+    waits = Sleeps()
+    limiter = BoundedRateLimiter(max_retries=3, max_wait=30, sleep=waits)
+    retry_after = [5, 3600]
+    calls = []
+
+    async def callback() -> bool:
+        calls.append(1)
+        if retry_after:
+            raise RetryAfter(retry_after.pop(0))
+        return True
+
+    with pytest.raises(RetryAfter):  # 5 s is waited out, then an hour is not
+        await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert (len(calls), waits.waits) == (2, [5.1])
+    retry_after[:] = [5]
+    with pytest.raises(RetryAfter):  # the caller decides: no retries at all
+        await limiter.process_request(
+            callback, (), {}, "sendMessage", {"chat_id": 1}, {"max_retries": 0}
+        )
+    assert waits.waits == [5.1]
+    assert await limiter.process_request(callback, (), {}, "getMe", {}, None) is True
+
+
+# --- late joiners, failing chats, people in two rounds ------------------------------------
+
+
+async def test_a_late_joiner_is_not_nudged_minutes_after_opening_the_link(bot):
+    round_id = await round_on_monday(bot)
+    token = await bot.invite(round_id, "Alice", BOTH_THEMES)
+    bot.clock.current = local(2026, 11, 27, 9, 50)  # Friday: opens Monday's link
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {token}")
+    bot.clock.current = local(2026, 11, 27, 10)
+    await run(bot)
+    assert reminders(bot, alice) == []
+    bot.clock.current = local(2026, 12, 2, 9)  # 3 working days after joining
+    await run(bot)
+    [reminder] = reminders(bot, alice)
+    assert "nog niet begonnen" in reminder.shown
+
+
+async def test_a_chat_that_is_gone_is_unreachable_and_gives_one_digest(bot):
+    round_id = await round_on_monday(bot)
+    coby = bot.coordinator()
+    alice = await join(bot, round_id, 1001, "Alice")
+    async with bot.store.write() as tx:  # Telegram no longer knows the chat: 400 chat not found
+        await tx.db.execute("UPDATE participants SET chat_id = 424242")
+    before = len(coby.replies)
+    bot.clock.current = local(2026, 11, 27, 9)
+    digests = []
+    for _ in range(16):  # eight hours of checks
+        digests += await run(bot)
+        bot.clock.advance(minutes=30)
+    assert [d.unreachable for d in digests] == [["Alice"]]
+    assert len(coby.replies) - before == 1
+    assert "onbereikbaar" in coby.last_reply
+    assert await outcomes(bot, alice) == {"first": "unreachable"}
+    async with bot.store.read() as tx:
+        [participant] = await tx.participants(round_id)
+    assert participant.unreachable_at == local(2026, 11, 27, 9)
+
+
+async def test_a_failing_send_gives_a_digest_only_when_given_up(bot, sleeps):
+    round_id = await round_on_monday(bot)
+    alice = await join(bot, round_id, 1001, "Alice")
+    bot.clock.current = local(2026, 11, 27, 9)
+    per_run = []
+    for _ in range(storage.reminders.MAX_SEND_ATTEMPTS + 3):
+        # The network is down for the whole reminder batch (the digest itself may get through).
+        bot.tg.api.fail_network(times=reminding.SEND_TRIES)
+        per_run.append([(d.sent, d.failed) for d in await run(bot, sleeps)])
+        bot.clock.advance(minutes=30)
+    tries = storage.reminders.MAX_SEND_ATTEMPTS
+    assert per_run == [[]] * (tries - 1) + [[([], ["Alice"])]] + [[]] * 3
+    assert await outcomes(bot, alice) == {"first": "failed"}
+
+
+async def test_a_colleague_in_two_rounds_gets_one_reminder_a_day(bot):
+    bot.clock.current = local(2026, 11, 23)
+    first = await bot.create_round(SMALL, name="Ronde A")
+    second = await bot.create_round(SMALL, name="Ronde B")
+    alice = await join(bot, first, 1001, "Alice")
+    await alice.send(f"/start {await bot.invite(second, 'Alice', ('ondermijning',))}")
+
+    def rounds_reminded() -> list[str]:
+        return ["A" if "Ronde A" in m.shown else "B" for m in reminders(bot, alice)]
+
+    bot.clock.current = local(2026, 11, 27, 10)  # both first nudges are due (Thursday)
+    for _ in range(4):
+        await run(bot)
+        bot.clock.advance(minutes=30)
+    assert rounds_reminded() == ["A"]
+    # Round B's nudge waits for the next working day, it is not dropped.
+    bot.clock.current = local(2026, 11, 30, 9)  # Monday: A's weekly one is due too
+    for _ in range(4):
+        await run(bot)
+        bot.clock.advance(minutes=30)
+    assert rounds_reminded() == ["A", "A"]
+    bot.clock.current = local(2026, 12, 1, 9)
+    await run(bot)
+    assert rounds_reminded() == ["A", "A", "B"]

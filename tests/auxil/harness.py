@@ -34,7 +34,9 @@ class Clock:
 class Harness:
     """A running bot; ``restart()`` rebuilds the Application on the same database file."""
 
-    def __init__(self, tmp_path: Path, **settings: object) -> None:
+    def __init__(self, tmp_path: Path, *, rate_limit: bool = False, **settings: object) -> None:
+        """``rate_limit=True`` builds the bot with its production rate limiter."""
+        self.rate_limit = rate_limit
         self.db_path = tmp_path / "themabot.db"
         self.tg = FakeTelegram()
         self.settings = Settings(
@@ -60,7 +62,7 @@ class Harness:
             request=self.tg.request,
             get_updates_request=self.tg.updates_request,
             clock=self.clock,
-            rate_limit=False,
+            rate_limit=self.rate_limit,
         )
         self.app.add_error_handler(self._record_error)
         try:
