@@ -33,7 +33,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.callbacks import Action, Callback
 from bot.coordination import coordinator_round
-from bot.handlers import Context, reply
+from bot.handlers import Context, owned, reply
 from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, split_text
@@ -520,12 +520,7 @@ def schedule(app: Application) -> None:
 
 async def _owned(tx: Tx, callback: Callback | None, user_id: int) -> Participant | None:
     """Returns the participant a button was made for, if the presser is that participant."""
-    if callback is None:
-        return None
-    participant = await tx.participant(callback.owner)
-    if participant is None or participant.user_id != user_id:
-        return None
-    return participant
+    return None if callback is None else await owned(tx, callback.owner, user_id)
 
 
 async def _expired(update: Update, s: Services, participant: Participant | None) -> None:
