@@ -627,7 +627,11 @@ async def on_remind(update: Update, context: Context) -> None:
         [
             [
                 InlineKeyboardButton(
-                    label, callback_data=callbacks.make(Action.REMIND_CONFIRM, round_.id)
+                    label,
+                    # The day it was asked: a confirmation pressed days later is stale.
+                    callback_data=callbacks.make(
+                        Action.REMIND_CONFIRM, round_.id, _today(s).toordinal()
+                    ),
                 )
             ]
         ]
@@ -637,6 +641,10 @@ async def on_remind(update: Update, context: Context) -> None:
         t("remind_confirm", round=round_.name, count=count) + status,
         reply_markup=keyboard,
     )
+
+
+def _today(s: Services) -> date:
+    return working_calendar(s.settings.timezone).local_date(s.now())
 
 
 async def on_remind_confirm(update: Update, context: Context) -> None:
@@ -655,6 +663,10 @@ async def on_remind_confirm(update: Update, context: Context) -> None:
         return
     await acknowledge(query)
     await _drop_keyboard(query)  # one press, one batch
+    if callback.args != (_today(s).toordinal(),):
+        # Who has open questions changes; the count the coordinator confirmed may be wrong now.
+        await reply(update, t("remind_confirm_stale"))
+        return
     digest = await remind_now(context.application, round_)
     await reply(update, digest_text(t, digest))
 

@@ -770,3 +770,15 @@ async def test_a_colleague_in_two_rounds_gets_one_reminder_a_day(bot):
     bot.clock.current = local(2026, 12, 1, 9)
     await run(bot)
     assert rounds_reminded() == ["A", "A", "B"]
+
+
+async def test_a_remind_confirmation_pressed_on_a_later_day_sends_nothing(bot):
+    round_id = await round_on_monday(bot)
+    coby = bot.coordinator()
+    alice = await join(bot, round_id, 1001, "Alice")
+    bot.clock.current = local(2026, 11, 30, 10)
+    await coby.send("/remind")
+    bot.clock.current = local(2026, 12, 1, 10)  # the button waited a day
+    await coby.press("Stuur 1 herinnering")
+    assert "eerdere dag" in coby.last_reply
+    assert reminders(bot, alice) == []
