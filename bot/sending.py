@@ -15,25 +15,42 @@ log = logging.getLogger(__name__)
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 
 
+def units(text: str) -> int:
+    """Returns the length Telegram counts: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix_within(line: str, limit: int) -> int:
+    """Returns how many characters of ``line`` fit in ``limit`` UTF-16 units."""
+    used = 0
+    for index, char in enumerate(line):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return index
+    return len(line)
+
+
 def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Splits text into chunks of at most ``limit`` characters, at line breaks where possible.
+    """Splits text into chunks of at most ``limit`` units, at line breaks where possible.
 
     Callers pass HTML whose tags never span lines, so a split at a line break keeps tags whole.
+    Lengths are Telegram's (UTF-16 units) and measured on the HTML, which is never shorter
+    than the text Telegram shows.
     """
-    if len(text) <= limit:
+    if units(text) <= limit:
         return [text]
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:  # a single huge line: cut it hard
+        while units(line) > limit:  # a single huge line: cut it hard
             if current:
                 chunks.append(current)
                 current = ""
-            cut = _safe_cut(line, limit)
+            cut = _safe_cut(line, _prefix_within(line, limit))
             chunks.append(line[:cut])
             line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        if units(candidate) > limit:
             chunks.append(current)
             current = line
         else:

@@ -7,7 +7,7 @@ import html
 import pytest
 
 from bot.render import clip_for_html
-from bot.sending import split_text
+from bot.sending import split_text, units
 
 
 @pytest.mark.parametrize("offset", range(6))
@@ -31,3 +31,9 @@ def test_clip_for_html_bounds_the_escaped_text(raw):
     clipped = clip_for_html(raw, 1500)
     assert len(html.escape(clipped)) <= 1500 and clipped.endswith("…")
     assert raw.startswith(clipped[:-1])
+
+
+def test_lengths_are_counted_as_telegram_counts_them():
+    emoji = "🙂" * 3000  # 3000 characters, 6000 UTF-16 units
+    chunks = split_text(emoji)
+    assert all(units(chunk) <= 4096 for chunk in chunks) and "".join(chunks) == emoji
