@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 VERSION = "v1"
-_PATTERN = re.compile(r"^v1:([a-z]{2})((?::-?\d{1,12}){0,4})$")
+_PATTERN = re.compile(rf"^{VERSION}:([a-z]{{2}})((?::-?\d{{1,12}}){{0,4}})$")
 
 
 class Action(StrEnum):
@@ -50,6 +50,11 @@ def make(action: Action, owner: int, *args: int) -> str:
     data = Callback(action, owner, tuple(args)).encode()
     assert len(data.encode()) <= 64, data  # a programming error, not user input
     return data
+
+
+def pattern(action: Action) -> str:
+    """Returns the regex a CallbackQueryHandler uses to pick this action's buttons."""
+    return rf"^{VERSION}:{action.value}:"
 
 
 def parse(data: str | None) -> Callback | None:

@@ -373,7 +373,7 @@ def add_handlers(app: Application, new: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("merge", on_merge, filters=new))
     app.add_handler(CommandHandler("withdraw", on_withdraw, filters=new))
     app.add_handler(
-        CallbackQueryHandler(on_round_selected, pattern=rf"^v1:{Action.ROUND_SELECT.value}:")
+        CallbackQueryHandler(on_round_selected, pattern=callbacks.pattern(Action.ROUND_SELECT))
     )
 
 

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks, intake
 from bot.callbacks import Action, Callback
 from bot.render import Outgoing
-from bot.sending import acknowledge, send
+from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
 from bot.texts import Markup, catalogue
 from conversations import engine
@@ -336,7 +336,7 @@ async def on_button(update: Update, context: Context) -> None:
     elif callback.action is Action.TOGGLE_THEME and len(messages) == 1:
         await _edit_in_place(update, messages[0])
         return
-    await _drop_keyboard(update)
+    await drop_keyboard(update.callback_query)
     await send(update.get_bot(), outcome.chat_id, messages)
 
 
@@ -345,17 +345,6 @@ async def _edit_in_place(update: Update, message: Outgoing) -> None:
         await update.callback_query.edit_message_text(message.text, reply_markup=message.keyboard)
     except BadRequest as exc:  # "message is not modified" and old messages: harmless
         log.debug("could not edit message in place: %s", exc)
-
-
-async def _drop_keyboard(update: Update) -> None:
-    """Removes the buttons of the message that was answered, so they cannot be pressed twice."""
-    try:
-        await update.callback_query.edit_message_reply_markup(None)
-    except BadRequest as exc:
-        log.debug("could not remove keyboard: %s", exc)
-
-
-# --- membership --------------------------------------------------------------------------
 
 
 async def on_membership(update: Update, context: Context) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -36,7 +36,7 @@ from bot.coordination import coordinator_round
 from bot.handlers import Context, owned, reply
 from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
-from bot.sending import acknowledge, split_text
+from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
 from bot.texts import Catalogue, catalogue
 from conversations.engine import SlotRef
@@ -528,14 +528,6 @@ async def _expired(update: Update, s: Services, participant: Participant | None)
     await acknowledge(update.callback_query, t("reminder_button_expired"))
 
 
-async def _drop_keyboard(query: CallbackQuery) -> None:
-    """Removes the reminder's buttons once one was used, so the choice is visibly made."""
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest as exc:  # an old message, or already without buttons: harmless
-        log.debug("could not remove the reminder's keyboard: %s", exc)
-
-
 async def on_snooze(update: Update, context: Context) -> None:
     """Stores "remind me tomorrow" or "next week" and says when the next reminder comes."""
     s = _services(context.application)
@@ -556,7 +548,7 @@ async def on_snooze(update: Update, context: Context) -> None:
         return
     t = catalogue(participant.language)
     await acknowledge(query)
-    await _drop_keyboard(query)
+    await drop_keyboard(query)
     await reply(update, t("reminder_snoozed", date=t.date(calendar.local_date(until))))
 
 
@@ -591,7 +583,7 @@ async def on_away(update: Update, context: Context) -> None:
         # Paused up to and including the day before: the reminder may come on the day back.
         await claims.pause(tx, participant.id, back - timedelta(days=1))
     await acknowledge(query)
-    await _drop_keyboard(query)
+    await drop_keyboard(query)
     await reply(update, t("reminder_away_set", date=t.date(back)))
 
 
@@ -662,7 +654,7 @@ async def on_remind_confirm(update: Update, context: Context) -> None:
         await acknowledge(query, t("reminder_button_expired"))
         return
     await acknowledge(query)
-    await _drop_keyboard(query)  # one press, one batch
+    await drop_keyboard(query)  # one press, one batch
     if callback.args != (_today(s).toordinal(),):
         # Who has open questions changes; the count the coordinator confirmed may be wrong now.
         await reply(update, t("remind_confirm_stale"))
@@ -675,8 +667,8 @@ def add_handlers(app: Application) -> None:
     """Registers /remind and the reminder buttons (before the intake's generic button handler)."""
     new = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler("remind", on_remind, filters=new))
-    app.add_handler(CallbackQueryHandler(on_snooze, pattern=rf"^v1:{Action.SNOOZE.value}:"))
-    app.add_handler(CallbackQueryHandler(on_away, pattern=rf"^v1:{Action.AWAY.value}:"))
+    app.add_handler(CallbackQueryHandler(on_snooze, pattern=callbacks.pattern(Action.SNOOZE)))
+    app.add_handler(CallbackQueryHandler(on_away, pattern=callbacks.pattern(Action.AWAY)))
     app.add_handler(
-        CallbackQueryHandler(on_remind_confirm, pattern=rf"^v1:{Action.REMIND_CONFIRM.value}:")
+        CallbackQueryHandler(on_remind_confirm, pattern=callbacks.pattern(Action.REMIND_CONFIRM))
     )

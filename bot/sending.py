@@ -97,3 +97,11 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
         await query.answer(text)
     except (BadRequest, TimedOut) as exc:
         log.info("could not answer callback query %s: %s", query.id, exc)
+
+
+async def drop_keyboard(query: CallbackQuery) -> None:
+    """Removes the buttons of the message a press came from, so the choice is visibly made."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # an old message, or already without buttons: harmless
+        log.debug("could not remove a keyboard: %s", exc)
