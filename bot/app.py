@@ -131,7 +131,7 @@ async def _set_commands(app: Application, s: Services) -> None:
     try:
         await app.bot.set_my_commands(described, scope=BotCommandScopeDefault())
         async with s.db.read() as tx:
-            chats = set(s.settings.coordinators) | set(await tx.coordinator_chats())
+            chats = await handlers.coordinator_chats(tx, s)
         for chat_id in chats:
             await app.bot.set_my_commands(coordinator, scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:  # a menu is a convenience; never a reason not to start

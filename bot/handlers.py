@@ -14,7 +14,7 @@ from bot.callbacks import Action, Callback
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
-from bot.texts import Markup, catalogue
+from bot.texts import Catalogue, Markup, catalogue
 from conversations import engine
 from conversations.engine import SlotRef
 from storage.records import Invite, Participant
@@ -27,7 +27,7 @@ TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def texts_for(s: Services, update: Update):
+def texts_for(s: Services) -> Catalogue:
     """Returns the catalogue for someone we know nothing about: the bot's default language."""
     return catalogue(s.settings.language)
 
@@ -41,6 +41,11 @@ async def reply(update: Update, text: str) -> None:
 async def is_coordinator(tx: Tx, s: Services, user_id: int) -> bool:
     """Returns whether the user is a coordinator (by setting or by coordinator invite)."""
     return user_id in s.settings.coordinators or await tx.coordinator(user_id) is not None
+
+
+async def coordinator_chats(tx: Tx, s: Services) -> set[int]:
+    """Returns the chats of every coordinator (by setting and by coordinator invite)."""
+    return set(s.settings.coordinators) | set(await tx.coordinator_chats())
 
 
 async def owned(tx: Tx, participant_id: int, user_id: int) -> Participant | None:
@@ -57,7 +62,7 @@ async def refuse_stranger(update: Update, context: Context) -> None:
     async with s.db.read() as tx:
         coordinator = await is_coordinator(tx, s, update.effective_user.id)
     key = "coordinator_no_text" if coordinator else "not_invited"
-    await reply(update, texts_for(s, update)(key))
+    await reply(update, texts_for(s)(key))
 
 
 # --- guards ----------------------------------------------------------------------------
@@ -71,14 +76,14 @@ async def only_private(update: Update, context: Context) -> None:
     """
     query = update.callback_query
     if query is not None and query.message is None:
-        await acknowledge(query, texts_for(services(context), update)("button_not_here"))
+        await acknowledge(query, texts_for(services(context))("button_not_here"))
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is not None and chat.type != chat.PRIVATE:
         if query:
             await acknowledge(query)
         if update.message and chat.type in (chat.GROUP, chat.SUPERGROUP):
-            await reply(update, texts_for(services(context), update)("private_only"))
+            await reply(update, texts_for(services(context))("private_only"))
         raise ApplicationHandlerStop
     if update.effective_message is not None and update.effective_user is None:
         raise ApplicationHandlerStop  # nobody to answer, nothing of anybody's to store
@@ -94,7 +99,7 @@ async def on_start(update: Update, context: Context) -> None:
     if token is None:
         await _resume(update, context)
         return
-    t = texts_for(s, update)
+    t = texts_for(s)
     if not TOKEN_SHAPE.match(token):
         await reply(update, t("bad_token"))
         return
@@ -220,7 +225,7 @@ async def on_help(update: Update, context: Context) -> None:
     async with s.db.read() as tx:
         participant = await tx.active_participant(update.effective_user.id)
         coordinator = await is_coordinator(tx, s, update.effective_user.id)
-    t = catalogue(participant.language) if participant else texts_for(s, update)
+    t = catalogue(participant.language) if participant else texts_for(s)
     parts = []
     if participant:
         parts.append(t("help_colleague"))
@@ -235,7 +240,7 @@ async def on_edited(update: Update, context: Context) -> None:
     message = update.edited_message
     now = s.now()
     if not message.text:
-        await reply(update, texts_for(s, update)("non_text"))
+        await reply(update, texts_for(s)("non_text"))
         return
     async with s.db.write() as tx:
         found = await tx.answer_for_message(message.chat_id, message.message_id)
@@ -268,7 +273,7 @@ async def on_other_message(update: Update, context: Context) -> None:
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Points to /help for a command we do not know."""
-    await reply(update, texts_for(services(context), update)("unknown_command"))
+    await reply(update, texts_for(services(context))("unknown_command"))
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -326,7 +331,7 @@ async def on_button(update: Update, context: Context) -> None:
             outcome = await intake.run(
                 tx, participant, event, now, s.settings.zone, chat_id=update.effective_chat.id
             )
-    t = catalogue(participant.language) if participant else texts_for(s, update)
+    t = catalogue(participant.language) if participant else texts_for(s)
     await acknowledge(query, t("button_expired") if expired else None)
     if outcome is None:
         return

@@ -66,7 +66,8 @@ async def load_state(
 async def apply(
     tx: Tx, participant: Participant, decision: Decision, now: datetime, chat_id: int
 ) -> None:
-    """Commits a decision's changes (inside the caller's transaction)."""
+    """Commits a decision's changes (inside the caller's transaction) and records activity."""
+    moved: MoveTo | None = None
     for change in decision.changes:
         match change:
             case SaveAnswer():
@@ -81,14 +82,18 @@ async def apply(
                     message_id=change.message_id,
                     part=change.part,
                 )
-            case MoveTo(mode=mode, cursor=cursor):
-                cursor_keys = (cursor.theme_key, cursor.question_key) if cursor else None
-                await tx.set_position(participant.id, mode.value, cursor_keys, now)
+            case MoveTo():
+                moved = change  # stored with the activity below: one UPDATE, the last move wins
             case SetThemes(theme_keys=keys):
                 await tx.set_themes(participant.id, keys)
             case MarkSubmitted():
                 await tx.mark_submitted(participant.id, now)
-    await tx.touch(participant.id, now, chat_id)
+    if moved is None:
+        await tx.touch(participant.id, now, chat_id)
+    else:
+        cursor = moved.cursor
+        keys = (cursor.theme_key, cursor.question_key) if cursor else None
+        await tx.set_position(participant.id, moved.mode.value, keys, now, chat_id)
 
 
 async def run(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
@@ -33,7 +33,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.callbacks import Action, Callback
 from bot.coordination import coordinator_round
-from bot.handlers import Context, owned, reply
+from bot.handlers import Context, coordinator_chats, owned, reply
 from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
@@ -97,22 +97,13 @@ class Colleague:
 
     participant: Participant
     progress: ColleagueProgress
-    open_themes: int
     subject: ReminderSubject
 
 
 async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Colleague:
     """Returns what is left for one colleague and what the schedule needs, from the store."""
-    template = round_.template
     answered = {SlotRef(a.theme_key, a.question_key) for a in await tx.answers_of(participant.id)}
-    progress = colleague_progress(template, participant, answered)
-    open_themes = sum(
-        1
-        for key in participant.theme_keys
-        if colleague_progress(
-            template, replace(participant, theme_keys=(key,)), answered
-        ).open_required
-    )
+    progress = colleague_progress(round_.template, participant, answered)
     past = await claims.history(tx, participant.id)
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
@@ -129,7 +120,7 @@ async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Col
         last_reminded_at=past.last_reminded_at,
         other_reminded_at=past.other_reminded_at,
     )
-    return Colleague(participant, progress, open_themes, subject)
+    return Colleague(participant, progress, subject)
 
 
 def _count(t: Catalogue, key: str, n: int) -> str:
@@ -153,7 +144,7 @@ def reminder_message(colleague: Colleague, round_: Round, kind: str) -> Outgoing
         name=participant.name,
         round=round_.name,
         questions=_count(t, "reminder_questions", colleague.progress.open_required),
-        themes=_count(t, "reminder_themes", colleague.open_themes),
+        themes=_count(t, "reminder_themes", colleague.progress.open_themes),
     )
     if round_.deadline is not None:
         text += t("deadline_line", deadline=t.date(round_.deadline))
@@ -364,7 +355,7 @@ async def _remind_round(
             async with s.db.write() as tx:
                 await claims.record(tx, claimed.participant_id, claimed.slot_key, outcome)
                 if outcome is ClaimOutcome.UNREACHABLE:
-                    await claims.mark_unreachable(tx, claimed.participant_id, now)
+                    await tx.mark_unreachable(claimed.participant_id, now)
             # A failed manual slot is never tried again (its key is for that minute only).
             final = manual or claimed.attempt >= MAX_SEND_ATTEMPTS
             digest.add(claimed.name, outcome, final=final)
@@ -374,14 +365,23 @@ async def _remind_round(
                 "reminder for participant %s in round %s failed", participant_id, round_.id
             )
             digest.retrying.append(f"#{participant_id}")
-    async with s.db.read() as tx:
-        snapshot = await tx.snapshot(round_.id)
-    digest.progress = round_progress(snapshot) if snapshot else None
     return digest
+
+
+async def _add_progress(s: Services, digest: RoundDigest) -> None:
+    """Fills in the round's progress counts of a digest that will be shown."""
+    async with s.db.read() as tx:
+        snapshot = await tx.snapshot(digest.round_id)
+    digest.progress = round_progress(snapshot) if snapshot else None
 
 
 def _scheduled(round_: Round) -> bool:
     return round_.reminders_enabled and round_.template.reminders.enabled
+
+
+async def _scheduled_rounds(s: Services) -> list[Round]:
+    async with s.db.read() as tx:
+        return [r for r in await tx.list_rounds() if _scheduled(r)]
 
 
 async def run_reminders(
@@ -392,10 +392,14 @@ async def run_reminders(
     ``sleep`` is how the run waits before a retry; tests pass one that does not wait.
     """
     s = _services(app)
-    now = now or s.now()
+    return await _run(app, await _scheduled_rounds(s), now or s.now(), sleep)
+
+
+async def _run(
+    app: Application, rounds: list[Round], now: datetime, sleep: Sleep
+) -> list[RoundDigest]:
+    s = _services(app)
     calendar = working_calendar(s.settings.timezone)
-    async with s.db.read() as tx:
-        rounds = [r for r in await tx.list_rounds() if _scheduled(r)]
     digests = []
     for round_ in rounds:
         if not in_sending_window(now, round_.template.reminders, calendar):
@@ -404,6 +408,7 @@ async def run_reminders(
             continue
         digest = await _remind_round(s, app.bot, round_, now, sleep, manual=False)
         if digest.worth_telling:
+            await _add_progress(s, digest)
             digests.append(digest)
     if digests:
         await send_digest(app, digests, sleep)
@@ -415,7 +420,9 @@ async def remind_now(
 ) -> RoundDigest:
     """Sends a coordinator's reminder to everyone in the round who may get one now, any hour."""
     s = _services(app)
-    return await _remind_round(s, app.bot, round_, now or s.now(), sleep, manual=True)
+    digest = await _remind_round(s, app.bot, round_, now or s.now(), sleep, manual=True)
+    await _add_progress(s, digest)
+    return digest
 
 
 async def manual_candidates(s: Services, round_: Round, now: datetime) -> list[str]:
@@ -434,6 +441,10 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
     """Returns a short digest: sent, unreachable and failed, then progress counts."""
     progress = digest.progress
     colleagues = progress.colleagues if progress else ()
+
+    def count(state: State) -> int:
+        return progress.count(state) if progress else 0
+
     failed = digest.failed + digest.retrying
     text = t(
         "reminder_digest",
@@ -441,9 +452,9 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
         sent=len(digest.sent),
         unreachable=len(digest.unreachable),
         failed=len(failed),
-        submitted=sum(1 for c in colleagues if c.state is State.SUBMITTED),
-        in_progress=sum(1 for c in colleagues if c.state is State.IN_PROGRESS),
-        not_started=sum(1 for c in colleagues if c.state is State.NOT_STARTED),
+        submitted=count(State.SUBMITTED),
+        in_progress=count(State.IN_PROGRESS),
+        not_started=count(State.NOT_STARTED),
         done=sum(1 for c in colleagues if c.done),
     )
     # Everyone unreachable, not only who turned out so now: the coordinator has to act on them.
@@ -460,7 +471,7 @@ async def send_digest(app: Application, digests: list[RoundDigest], sleep: Sleep
     s = _services(app)
     t = catalogue(s.settings.language)
     async with s.db.read() as tx:
-        chats = set(s.settings.coordinators) | set(await tx.coordinator_chats())
+        chats = await coordinator_chats(tx, s)
     text = "\n\n".join(digest_text(t, d) for d in digests)
     for chat_id in sorted(chats):
         outcome = await deliver(app.bot, chat_id, Outgoing(text), sleep)
@@ -474,9 +485,12 @@ async def send_digest(app: Application, digests: list[RoundDigest], sleep: Sleep
 async def next_run(app: Application, *, now: datetime) -> datetime:
     """Returns when to look again: the earliest wake-up of any round with reminders on."""
     s = _services(app)
+    return _earliest_wakeup(s, await _scheduled_rounds(s), now)
+
+
+def _earliest_wakeup(s: Services, rounds: list[Round], now: datetime) -> datetime:
     calendar = working_calendar(s.settings.timezone)
-    async with s.db.read() as tx:
-        policies = [r.template.reminders for r in await tx.list_rounds() if _scheduled(r)]
+    policies = [r.template.reminders for r in rounds]
     # With no round yet, still look at the next default window: a round may be created by then.
     return min(next_wakeup(p, now=now, calendar=calendar) for p in policies or [ReminderPolicy()])
 
@@ -484,8 +498,10 @@ async def next_run(app: Application, *, now: datetime) -> datetime:
 async def wake(app: Application, *, sleep: Sleep = asyncio.sleep) -> datetime:
     """Sends what is due now and returns when to wake up next."""
     s = _services(app)
-    await run_reminders(app, now=s.now(), sleep=sleep)
-    return await next_run(app, now=s.now())
+    # Listed once: a round switched on meanwhile is seen at the next wake-up.
+    rounds = await _scheduled_rounds(s)
+    await _run(app, rounds, s.now(), sleep)
+    return _earliest_wakeup(s, rounds, s.now())
 
 
 def _arm(app: Application, delay: float) -> None:

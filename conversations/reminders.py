@@ -289,22 +289,9 @@ def due_slot(
     _require_aware(now, "now")
     if (
         not policy.enabled
-        or subject.done
-        or subject.withdrawn
-        or subject.unreachable
-        or subject.open_questions <= 0
+        or not in_sending_window(now, policy, calendar)
+        or _left_alone(subject, deadline=deadline, now=now, calendar=calendar)
     ):
-        return None, []
-    today = calendar.local_date(now)
-    if deadline is not None and today > deadline:
-        return None, []
-    if subject.paused_until is not None and today <= subject.paused_until:
-        return None, []
-    if subject.snoozed_until is not None and now < subject.snoozed_until:
-        return None, []
-    if not in_sending_window(now, policy, calendar):
-        return None, []
-    if _reminded_elsewhere_today(subject, today, calendar):
         return None, []
 
     last_day = None
@@ -329,9 +316,25 @@ def due_slot(
     return chosen, [s.key for s in due if s is not chosen]
 
 
-def _reminded_elsewhere_today(subject: ReminderSubject, today: date, cal: WorkingCalendar) -> bool:
+def _left_alone(
+    subject: ReminderSubject, *, deadline: date | None, now: datetime, calendar: WorkingCalendar
+) -> bool:
+    """True when nobody may remind this colleague now, neither the schedule nor a coordinator.
+
+    That is: done, withdrawn, unreachable or nothing open; the round's deadline day has passed;
+    paused or snoozed; or the same person was reminded today in another round.
+    """
+    if subject.done or subject.withdrawn or subject.unreachable or subject.open_questions <= 0:
+        return True
+    today = calendar.local_date(now)
     return (
-        subject.other_reminded_at is not None and cal.local_date(subject.other_reminded_at) >= today
+        (deadline is not None and today > deadline)
+        or (subject.paused_until is not None and today <= subject.paused_until)
+        or (subject.snoozed_until is not None and now < subject.snoozed_until)
+        or (
+            subject.other_reminded_at is not None
+            and calendar.local_date(subject.other_reminded_at) >= today
+        )
     )
 
 
@@ -385,20 +388,11 @@ def manual_due(
     one person, across the rounds they take part in).
     """
     _require_aware(now, "now")
-    if subject.done or subject.withdrawn or subject.unreachable or subject.open_questions <= 0:
-        return False
-    today = calendar.local_date(now)
-    if deadline is not None and today > deadline:
-        return False
-    if subject.paused_until is not None and today <= subject.paused_until:
-        return False
-    if subject.snoozed_until is not None and now < subject.snoozed_until:
-        return False
-    if _reminded_elsewhere_today(subject, today, calendar):
+    if _left_alone(subject, deadline=deadline, now=now, calendar=calendar):
         return False
     return not (
         subject.last_reminded_at is not None
-        and calendar.local_date(subject.last_reminded_at) >= today
+        and calendar.local_date(subject.last_reminded_at) >= calendar.local_date(now)
     )
 
 

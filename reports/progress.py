@@ -25,11 +25,18 @@ class ColleagueProgress:
     open_required: int
     unreachable: bool
     invited_only: bool = False  # the invite was never opened
+    # (theme key, open required questions) per theme of the colleague, in their order.
+    open_by_theme: tuple[tuple[str, int], ...] = ()
 
     @property
     def done(self) -> bool:
         """Every required question answered (submitted or not), as reminders understand it."""
         return not self.invited_only and self.total > 0 and self.open_required == 0
+
+    @property
+    def open_themes(self) -> int:
+        """Returns how many of the colleague's themes still have an open required question."""
+        return sum(1 for _, n in self.open_by_theme if n)
 
 
 @dataclass(frozen=True)
@@ -84,14 +91,9 @@ def colleague_progress(
     """Returns one colleague's state from their themes and answered slots."""
     slots = slots_for(template, participant.theme_keys)
     answered = sum(1 for s in slots if s in answered_slots)
-    # Per theme: two themes may each add an extra question with the same key.
-    required = {
-        SlotRef(t, q.key)
-        for t in participant.theme_keys
-        for q in template.questions_for(t)
-        if q.required
-    }
-    open_required = sum(1 for s in slots if s in required and s not in answered_slots)
+    open_by_theme = tuple(
+        (key, _open_required(template, key, answered_slots)) for key in participant.theme_keys
+    )
     if participant.submitted_at:
         state = State.SUBMITTED
     elif answered:
@@ -103,8 +105,17 @@ def colleague_progress(
         state,
         answered,
         len(slots),
-        open_required,
+        sum(n for _, n in open_by_theme),
         participant.unreachable_at is not None,
+        open_by_theme=open_by_theme,
+    )
+
+
+def _open_required(template: Template, theme_key: str, answered_slots: set[SlotRef]) -> int:
+    """Returns how many required questions of one theme are not answered yet."""
+    required = {SlotRef(theme_key, q.key) for q in template.questions_for(theme_key) if q.required}
+    return sum(
+        1 for s in slots_for(template, (theme_key,)) if s in required and s not in answered_slots
     )
 
 
@@ -119,11 +130,14 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
     colleagues = [colleague_progress(template, p, answered[p.id]) for p in active]
     for invite in snapshot.pending_invites:
         total = sum(len(template.questions_for(k)) for k in invite.theme_keys)
-        required = sum(
-            1 for k in invite.theme_keys for q in template.questions_for(k) if q.required
+        open_by_theme = tuple(
+            (k, sum(1 for q in template.questions_for(k) if q.required)) for k in invite.theme_keys
         )
+        required = sum(n for _, n in open_by_theme)
         colleagues.append(
-            ColleagueProgress(invite.name, State.NOT_STARTED, 0, total, required, False, True)
+            ColleagueProgress(
+                invite.name, State.NOT_STARTED, 0, total, required, False, True, open_by_theme
+            )
         )
     themes = []
     for theme in template.themes:

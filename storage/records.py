@@ -46,7 +46,7 @@ class Participant:
     language: str
     theme_keys: tuple[str, ...]
     mode: str  # see conversations.engine.Mode
-    cursor: int | None  # index of the slot last asked, see conversations.engine
+    cursor: tuple[str, str] | None  # (theme key, question key) of the slot last asked
     submitted_at: datetime | None
     joined_at: datetime
     last_active_at: datetime

@@ -1,4 +1,4 @@
-"""SQL for reminders: durable claims and their outcomes, snooze, pause and unreachable marks.
+"""SQL for reminders: durable claims and their outcomes, snooze and pause.
 
 Every function takes a ``Tx`` from ``Store.write()`` (or ``read()`` for queries), so a claim and
 the decision that led to it commit together. A slot is claimed *before* it is sent: the primary
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from storage.store import Tx
+from storage.store import Tx, _ts
 
 # A failed send is claimed again at a later check, up to this many tries in all.
 MAX_SEND_ATTEMPTS = 3
@@ -31,10 +31,6 @@ class ClaimOutcome(StrEnum):
 
 # Outcomes that mean "the colleague was (or may have been) reminded at claimed_at".
 _REMINDED = (ClaimOutcome.CLAIMED, ClaimOutcome.SENT, ClaimOutcome.UNCERTAIN)
-
-
-def _ts(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 @dataclass(frozen=True)
@@ -145,14 +141,6 @@ async def outcomes(tx: Tx, participant_id: int) -> dict[str, str]:
         (participant_id,),
     ) as cur:
         return {r[0]: r[1] for r in await cur.fetchall()}
-
-
-async def mark_unreachable(tx: Tx, participant_id: int, now: datetime) -> None:
-    """Marks a colleague who blocked the bot; ``Tx.touch`` clears it when they write again."""
-    await tx.db.execute(
-        "UPDATE participants SET unreachable_at = COALESCE(unreachable_at, ?) WHERE id = ?",
-        (_ts(now), participant_id),
-    )
 
 
 async def snooze(tx: Tx, participant_id: int, until: datetime) -> None:

@@ -387,6 +387,16 @@ class Tx:
             (int(reachable), _ts(now), user_id),
         )
 
+    async def mark_unreachable(self, participant_id: int, now: datetime) -> None:
+        """Marks one participation unreachable (a send failed for good); keeps an older mark.
+
+        ``touch`` and ``set_position`` clear it when the colleague writes again.
+        """
+        await self.db.execute(
+            "UPDATE participants SET unreachable_at = COALESCE(unreachable_at, ?) WHERE id = ?",
+            (_ts(now), participant_id),
+        )
+
     async def participants(self, round_id: int) -> list[Participant]:
         rows = await self._all(
             f"{self._PARTICIPANT_SQL} WHERE p.round_id = ? ORDER BY p.id", (round_id,)
@@ -401,13 +411,20 @@ class Tx:
         )
 
     async def set_position(
-        self, participant_id: int, mode: str, cursor: tuple[str, str] | None, now: datetime
+        self,
+        participant_id: int,
+        mode: str,
+        cursor: tuple[str, str] | None,
+        now: datetime,
+        chat_id: int | None = None,
     ) -> None:
+        """Stores where the colleague is in the intake; records activity as ``touch`` does."""
         theme, question = cursor if cursor else (None, None)
         await self.db.execute(
             "UPDATE participants SET mode = ?, cursor_theme = ?, cursor_question = ?,"
-            " last_active_at = ? WHERE id = ?",
-            (mode, theme, question, _ts(now), participant_id),
+            " last_active_at = ?, chat_id = COALESCE(?, chat_id), unreachable_at = NULL"
+            " WHERE id = ?",
+            (mode, theme, question, _ts(now), chat_id, participant_id),
         )
 
     async def touch(self, participant_id: int, now: datetime, chat_id: int | None = None) -> None:

@@ -76,3 +76,10 @@ def test_unopened_invites_count_only_required_questions_as_open():
     snapshot = RoundSnapshot(round_, (), (), (invite,))
     (bob,) = round_progress(snapshot).colleagues
     assert (bob.total, bob.open_required, bob.invited_only, bob.done) == (4, 3, True, False)
+
+
+def test_open_required_questions_are_counted_per_theme():
+    answered = {SlotRef("a", "inhoud"), SlotRef("a", "extra")}
+    progress = colleague_progress(TEMPLATE, participant(("a", "b")), answered)
+    assert progress.open_by_theme == (("a", 0), ("b", 1))
+    assert (progress.open_required, progress.open_themes) == (1, 1)
