@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.settings import Settings, SettingsError, load_settings, require_token
-from conversations.template import TemplateError, load_template
+from conversations.template import ReminderPolicy, Template, TemplateError, load_template
 
 log = logging.getLogger("themabot")
 
@@ -79,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="write the compiled overview to a file")
     report.add_argument("--round", type=int, required=True, help="round id")
-    report.add_argument("--format", default="html", help="html, docx, md, xlsx or csv")
+    # Not read from reports.render: that would load every renderer for any command.
+    # tests/test_cli.py checks that this help names every format and the default.
+    report.add_argument("--format", help="html (the default), docx, md, xlsx or csv")
     report.add_argument("--output", required=True, type=Path, help="file to write")
     report.add_argument("--json", action="store_true", help="print JSON")
 
@@ -204,15 +208,8 @@ def _name(text: str, what: str) -> str:
 async def round_create(store, args: argparse.Namespace) -> int:
     name = _name(args.name, "round")
     template = load_template(args.template)
-    changes: dict = {}
     if args.reminder_hour is not None:
-        if not 7 <= args.reminder_hour <= 18:
-            raise CliError("--reminder-hour must be between 7 and 18")
-        changes["hour"] = args.reminder_hour
-    if changes:
-        template = template.model_copy(
-            update={"reminders": template.reminders.model_copy(update=changes)}
-        )
+        template = _with_reminder_hour(template, args.reminder_hour)
     async with store.write() as tx:
         round_ = await tx.create_round(
             name, template, args.deadline, _now(), reminders_enabled=not args.no_reminders
@@ -239,6 +236,15 @@ async def round_create(store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_reminder_hour(template: Template, hour: int) -> Template:
+    """Returns the template with reminders at ``hour``; a CliError if a template may not say so."""
+    try:
+        policy = ReminderPolicy.model_validate({**template.reminders.model_dump(), "hour": hour})
+    except ValidationError as exc:
+        raise CliError(f"--reminder-hour {hour}: {exc.errors()[0]['msg']}") from None
+    return template.model_copy(update={"reminders": policy})
+
+
 async def round_list(store, args: argparse.Namespace) -> int:
     async with store.read() as tx:
         rounds = await tx.list_rounds()
@@ -262,7 +268,7 @@ async def round_list(store, args: argparse.Namespace) -> int:
 
 
 async def invite(store, args: argparse.Namespace) -> int:
-    from bot.coordination import deep_link
+    from bot.links import deep_link
 
     name = _name(args.name, "coordinator" if args.coordinator else "colleague")
     async with store.write() as tx:
@@ -328,28 +334,25 @@ async def _snapshot(store, round_id: int):
 
 async def progress(store, settings: Settings, args: argparse.Namespace) -> int:
     from bot.coordination import progress_text
-    from bot.texts import catalogue
+    from bot.texts import catalogue, plain
     from reports.progress import round_progress
 
     result = round_progress(await _snapshot(store, args.round))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        import html
-        import re
-
-        text = progress_text(result, catalogue(settings.language))
-        print(html.unescape(re.sub(r"</?[a-z]+>", "", text)))
+        print(plain(progress_text(result, catalogue(settings.language))))
     return 0
 
 
 async def report(store, settings: Settings, args: argparse.Namespace) -> int:
     from reports.overview import build_overview
-    from reports.render import UnknownFormatError, render
+    from reports.render import DEFAULT_FORMAT, UnknownFormatError, render
 
+    fmt = args.format or DEFAULT_FORMAT
     overview = build_overview(await _snapshot(store, args.round), _now().astimezone(settings.zone))
     try:
-        data = render(overview, args.format)
+        data = render(overview, fmt)
     except UnknownFormatError as exc:
         raise CliError(str(exc)) from None
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -359,7 +362,7 @@ async def report(store, settings: Settings, args: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "round": args.round,
-                    "format": args.format,
+                    "format": fmt,
                     "output": str(args.output),
                     "bytes": len(data),
                 }

@@ -1,11 +1,18 @@
-"""Handlers for coordinators: progress, the overview document, invites and rounds."""
+"""Handlers for coordinators: progress, the overview document, invites, rounds and partners.
+
+Coordinators follow a round (/progress, /overview), invite colleagues (/invite), pick the round
+they work on (/rounds), tidy the partners named in answers (/partners, /merge) and take a
+colleague or an unopened invite out of a round (/withdraw).
+"""
 
 from __future__ import annotations
 
 import difflib
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -13,28 +20,24 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.callbacks import Action
 from bot.handlers import Context, is_coordinator, reply
+from bot.links import deep_link
 from bot.render import shorten
 from bot.sending import acknowledge, split_text
-from bot.services import Services, services
+from bot.services import services
 from bot.texts import Catalogue, catalogue
 from conversations.answers import MAX_NAME_CHARS, clean_name
 from conversations.template import Template
 from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
 from reports.progress import RoundProgress, State, round_progress
-from reports.render import FORMATS, UnknownFormatError, filename, render
+from reports.render import DEFAULT_FORMAT, FORMATS, UnknownFormatError, filename, format_key, render
 from reports.summary import summary_text
 from storage.records import Round, RoundSnapshot
 from storage.store import Tx
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FORMAT = "html"
-
-
-def deep_link(username: str | None, token: str) -> str | None:
-    """Returns the invite's t.me link, once the bot's username is known."""
-    return f"https://t.me/{username}?start={token}" if username else None
+T = TypeVar("T")
 
 
 async def active_round(tx: Tx, user_id: int) -> Round | None:
@@ -48,42 +51,51 @@ async def active_round(tx: Tx, user_id: int) -> Round | None:
     return rounds[-1] if rounds else None
 
 
-async def coordinator_round(
-    update: Update, context: Context
-) -> tuple[Round | None, Catalogue] | None:
-    """Checks the role; returns the active round and texts, or None after a polite refusal."""
+async def _as_coordinator(
+    update: Update, context: Context, read: Callable[[Tx, Round], Awaitable[T | None]]
+) -> tuple[T, Catalogue] | None:
+    """Checks the role and reads the active round with ``read``, in one transaction.
+
+    Returns what ``read`` returned and the texts, or None after a polite refusal.
+    """
     s = services(context)
     t = catalogue(s.settings.language)
+    found = None
     async with s.db.read() as tx:
-        if not await is_coordinator(tx, s, update.effective_user.id):
-            round_ = None
-            allowed = False
-        else:
-            allowed = True
+        allowed = await is_coordinator(tx, s, update.effective_user.id)
+        if allowed:
             round_ = await active_round(tx, update.effective_user.id)
+            found = await read(tx, round_) if round_ is not None else None
     if not allowed:
         if update.callback_query:
             await acknowledge(update.callback_query, t("not_coordinator"))
         else:
             await reply(update, t("not_coordinator"))
         return None
-    if round_ is None:
+    if found is None:
         await reply(update, t("no_rounds"))
         return None
-    return round_, t
+    return found, t
+
+
+async def _the_round(_tx: Tx, round_: Round) -> Round:
+    return round_
+
+
+async def _the_snapshot(tx: Tx, round_: Round) -> RoundSnapshot | None:
+    return await tx.snapshot(round_.id)
+
+
+async def coordinator_round(update: Update, context: Context) -> tuple[Round, Catalogue] | None:
+    """Checks the role; returns the active round and texts, or None after a polite refusal."""
+    return await _as_coordinator(update, context, _the_round)
 
 
 async def coordinator_snapshot(
     update: Update, context: Context
 ) -> tuple[RoundSnapshot, Catalogue] | None:
     """Checks the role; returns all data of the active round, or None after a refusal."""
-    found = await coordinator_round(update, context)
-    if found is None:
-        return None
-    round_, t = found
-    async with services(context).db.read() as tx:
-        snapshot = await tx.snapshot(round_.id)
-    return snapshot, t
+    return await _as_coordinator(update, context, _the_snapshot)
 
 
 def _overview(context: Context, snapshot: RoundSnapshot) -> Overview:
@@ -143,13 +155,14 @@ async def on_overview(update: Update, context: Context) -> None:
         return
     snapshot, t = found
     round_ = snapshot.round
-    fmt = (context.args[0] if context.args else DEFAULT_FORMAT).lower().removeprefix(".")
-    overview = _overview(context, snapshot)
+    typed = context.args[0] if context.args else DEFAULT_FORMAT
     try:
-        document = render(overview, fmt)
+        fmt = format_key(typed)
     except UnknownFormatError:
-        await reply(update, t("overview_unknown_format", format=fmt, formats=", ".join(FORMATS)))
+        await reply(update, t("overview_unknown_format", format=typed, formats=", ".join(FORMATS)))
         return
+    overview = _overview(context, snapshot)
+    document = render(overview, fmt)
     caption = t("overview_caption", round=round_.name) + "\n" + html.escape(summary_text(overview))
     await update.get_bot().send_document(
         update.effective_chat.id,
@@ -349,7 +362,7 @@ async def on_withdraw(update: Update, context: Context) -> None:
     if found is None:
         return
     round_, t = found
-    name = " ".join(context.args or []).strip().strip('"“”„')
+    name = " ".join(context.args or []).strip().strip(QUOTES)
     if not name:
         await reply(update, t("withdraw_usage"))
         return
@@ -377,4 +390,11 @@ def add_handlers(app: Application, new: filters.BaseFilter) -> None:
     )
 
 
-__all__ = ["Services", "active_round", "add_handlers", "deep_link", "progress_text"]
+__all__ = [
+    "active_round",
+    "add_handlers",
+    "coordinator_round",
+    "coordinator_snapshot",
+    "parse_invite",
+    "progress_text",
+]

@@ -1,11 +1,11 @@
 """`themabot demo`: the real bot, offline, against the local Bot API stand-in.
 
 No token and no Telegram: the stand-in (:mod:`bot.standin`) serves the Bot API over HTTP on
-127.0.0.1, and the bot built by :func:`bot.app.build_application` long-polls it exactly as it
-would poll Telegram. The demo creates a round from the built-in ``ivp`` template, invites five
-colleagues and lets them answer in the chat with the sample answers in ``demo_answers.toml``;
-then it plays the coordinator (``/progress``, ``/overview FMT``) and writes the documents the
-bot sent to the output folder.
+127.0.0.1, and the bot built by :func:`bot.app.build_application` long-polls it with
+:func:`bot.polling.serve`, exactly as ``themabot run`` polls Telegram. The demo creates a round
+from the built-in ``ivp`` template, invites five colleagues and lets them answer in the chat
+with the sample answers in ``demo_answers.toml``; then it plays the coordinator (``/progress``,
+``/overview FMT``) and writes the documents the bot sent to the output folder.
 
 Every message waits for the bot's reply before the next one, as a person would, so the demo
 doubles as an end-to-end check: any error, unexpected reply or missing reply stops it with one
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
-import re
 import sys
 import tempfile
 import time
@@ -32,16 +30,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot import callbacks
 from bot.app import build_application
 from bot.callbacks import Action
+from bot.polling import serve
 from bot.settings import Settings
 from bot.standin import BotMessage, FakeBotAPI, file_base_url, private_chat, serve_http
-from bot.texts import Catalogue, catalogue
+from bot.texts import Catalogue, catalogue, plain
 from conversations.template import Question, QuestionKind, Template, Theme, load_template
+from reports import FORMATS as DOCUMENT_FORMATS
 from storage.store import Store
 
 __all__ = ["DemoColleague", "DemoError", "DemoScript", "load_script", "run_demo"]
@@ -50,7 +49,7 @@ log = logging.getLogger(__name__)
 
 ANSWERS_RESOURCE = "demo_answers.toml"
 TEMPLATE_KEY = "ivp"
-FORMATS = ("html", "docx", "md", "xlsx", "csv")
+FORMATS = tuple(DOCUMENT_FORMATS)  # in this order; the first one's caption is the summary
 BOT_USERNAME = "themabot_demo_bot"
 # PTB's builder wants a well-formed token; the stand-in accepts any.
 DEMO_TOKEN = "1234567890:themabot-demo-token-not-for-telegram"
@@ -197,11 +196,6 @@ def _is_question(message: BotMessage) -> bool:
 
 def _is_review_footer(message: BotMessage) -> bool:
     return bool(_actions(message) & {Action.SUBMIT, Action.CONTINUE})
-
-
-def _plain(text: str) -> str:
-    """A catalogue text as the user reads it: Telegram HTML tags removed, entities unescaped."""
-    return html.unescape(re.sub(r"</?[a-z-]+[^>]*>", "", text))
 
 
 # --- people in the chat -------------------------------------------------------------------
@@ -402,7 +396,7 @@ class Demo:
             # No rate limiter: it guards Telegram's flood limits, and this server is our own.
             app = build_application(settings, store, rate_limit=False)
             app.add_error_handler(self._record_error)
-            await stack.enter_async_context(_polling(app))
+            await stack.enter_async_context(_polling(app, self.errors))
             self.say(f"The bot is polling as @{app.bot.username}.\n")
 
             await self._colleagues_answer(tokens)
@@ -525,7 +519,7 @@ class Demo:
 
     async def _submit(self, person: ChatPerson, footer: BotMessage) -> None:
         """Presses Insturen in the review (and Toch insturen if the bot asks to confirm)."""
-        submitted = _plain(self.texts("submitted"))
+        submitted = plain(self.texts("submitted"))
 
         def answered(new: list[BotMessage]) -> bool:
             return any(submitted in m.shown or Action.SUBMIT_ANYWAY in _actions(m) for m in new)
@@ -619,30 +613,33 @@ class _ListHandler(logging.Handler):
 
 
 @asynccontextmanager
-async def _polling(app: Application) -> AsyncIterator[Application]:
-    """Brings the Application up as ``run_polling`` does (polling the stand-in), and down again.
+async def _polling(app: Application, errors: list[BaseException]) -> AsyncIterator[None]:
+    """Runs the bot as ``themabot run`` does (:func:`bot.polling.serve`) until the block ends.
 
-    Whatever fails half-way, what was started is stopped and the Application is shut down.
+    Polling that ends before that (Ctrl+C, or a crash) is put in ``errors``, so whoever waits
+    for a reply stops at once; start-up errors are raised here.
     """
-    await app.initialize()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(app, stop))
+    leaving = False
+
+    def ended(task: asyncio.Task[None]) -> None:
+        if not leaving:
+            error = None if task.cancelled() else task.exception()
+            errors.append(error or DemoError("the bot stopped polling (interrupted)"))
+
+    serving.add_done_callback(ended)
     try:
-        if app.post_init:
-            await app.post_init(app)
-        await app.updater.start_polling(
-            poll_interval=0, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        )
-        await app.start()
-        yield app
+        while not app.running:  # serve() has started the Application: polling follows at once
+            if serving.done():
+                serving.result()  # raises why the bot did not start
+                raise DemoError("the bot stopped before it started polling")
+            await asyncio.sleep(POLL_INTERVAL)
+        yield
     finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-            if app.post_stop:
-                await app.post_stop(app)
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
+        leaving = True
+        stop.set()  # ends a waiting long poll at once
+        await serving
 
 
 async def run_demo(output: Path, out: TextIO | None = None) -> int:

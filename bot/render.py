@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import Action
-from bot.texts import Catalogue, Markup
+from bot.texts import Catalogue
 from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
 from conversations.template import QuestionKind, Template
@@ -231,4 +231,4 @@ def _merge_notes(messages: list[Outgoing]) -> list[Outgoing]:
     return merged
 
 
-__all__ = ["Markup", "Outgoing", "Renderer", "clip_for_html", "shorten"]
+__all__ = ["Outgoing", "Renderer", "clip_for_html", "shorten"]

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from conversations.answers import split_items
+from conversations.answers import match_option, split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
 from reports.partners import PartnerRegistry
 from storage.records import Answer, Participant, RoundSnapshot
@@ -323,7 +323,7 @@ def _theme_section(
         key=lambda p: _sort_key(p.name, p.id),
     )
     invited = sorted(
-        (i for i in snapshot.pending_invites if not i.coordinator and theme.key in i.theme_keys),
+        (i for i in snapshot.pending_invites if theme.key in i.theme_keys),
         key=lambda i: _sort_key(i.name, i.id),
     )
     contributors = sorted(
@@ -426,21 +426,15 @@ def _gaps(
         if p.id not in started and p.submitted_at is None
     ]
     idle += [
-        NotStarted(i.name, local(i.created_at), joined=False)
-        for i in snapshot.pending_invites
-        if not i.coordinator
+        NotStarted(i.name, local(i.created_at), joined=False) for i in snapshot.pending_invites
     ]
     idle.sort(key=lambda n: (n.name.casefold(), n.invited_at))
     return Gaps(
         themes_without_input=themes_without_input,
         unanswered=unanswered,
         not_started=tuple(idle),
-        capacity_signals=_capacity_signals(sections),
+        capacity_signals=_capacity_signals(template, sections),
     )
-
-
-def _names(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(names, key=str.casefold))
 
 
 def _progress(
@@ -454,41 +448,43 @@ def _progress(
         submitted=submitted,
         in_progress=in_progress,
         not_started=len(people) - submitted - in_progress,
-        pending_invites=sum(1 for i in snapshot.pending_invites if not i.coordinator),
+        pending_invites=len(snapshot.pending_invites),
     )
 
 
-def _first_option_chosen(question: QuestionSection, text: str) -> bool:
-    return bool(question.options) and (
-        " ".join(text.split()).casefold() == question.options[0].casefold()
-    )
+def _picks_first_option(question: Question, answer: AnswerEntry) -> bool:
+    """Whether the answer is the question's first option: the top level, or enough capacity."""
+    return match_option(question, answer.text) in question.options[:1]
 
 
-def _capacity_signals(sections: list[ThemeSection]) -> tuple[CapacitySignal, ...]:
+def _capacity_signals(
+    template: Template, sections: list[ThemeSection]
+) -> tuple[CapacitySignal, ...]:
     """Priority proposed (level: first option) while capacity falls short (not first option)."""
     signals: list[CapacitySignal] = []
     for section in sections:
-        levels = [q for q in section.questions if q.role is QuestionRole.LEVEL]
-        capacities = [q for q in section.questions if q.role is QuestionRole.CAPACITY]
-        if not levels or not capacities:
-            continue
+        asked = {q.key: q for q in template.questions_for(section.key)}
+        short: dict[int, list[tuple[QuestionSection, AnswerEntry]]] = defaultdict(list)
+        for capacity in section.questions:
+            if capacity.role is QuestionRole.CAPACITY:
+                for answer in capacity.answers:
+                    if not _picks_first_option(asked[capacity.key], answer):
+                        short[answer.participant_id].append((capacity, answer))
         ref = ThemeRef(section.key, section.title)
-        for level in levels:
-            for priority in (a for a in level.answers if _first_option_chosen(level, a.text)):
-                for capacity in capacities:
-                    for short in capacity.answers:
-                        if short.participant_id != priority.participant_id:
-                            continue
-                        if _first_option_chosen(capacity, short.text):
-                            continue
-                        signals.append(
-                            CapacitySignal(
-                                theme=ref,
-                                colleague=priority.colleague,
-                                level_question=level.text,
-                                level_answer=priority.text,
-                                capacity_question=capacity.text,
-                                capacity_answer=short.text,
-                            )
+        for level in section.questions:
+            if level.role is not QuestionRole.LEVEL:
+                continue
+            for priority in level.answers:
+                if _picks_first_option(asked[level.key], priority):
+                    signals.extend(
+                        CapacitySignal(
+                            theme=ref,
+                            colleague=priority.colleague,
+                            level_question=level.text,
+                            level_answer=priority.text,
+                            capacity_question=capacity.text,
+                            capacity_answer=answer.text,
                         )
+                        for capacity, answer in short[priority.participant_id]
+                    )
     return tuple(signals)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import MappingProxyType
+from typing import NamedTuple
 
 from reports.html import render_html
 from reports.markdown import render_markdown
@@ -11,34 +12,46 @@ from reports.overview import Overview
 from reports.spreadsheet import render_csv, render_xlsx
 from reports.word import render_docx
 
-# Format -> (file extension, MIME type). HTML first: it is the default for /overview.
-FORMATS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+
+class Format(NamedTuple):
+    """How one output format is written: its file extension, MIME type and renderer."""
+
+    extension: str
+    mime_type: str
+    render: Callable[[Overview], bytes]
+
+
+# The one list of formats, in the order they are offered; /overview and `themabot report`
+# write DEFAULT_FORMAT when no format is named.
+FORMATS: MappingProxyType[str, Format] = MappingProxyType(
     {
-        "html": (".html", "text/html"),
-        "docx": (
+        "html": Format(".html", "text/html", render_html),
+        "docx": Format(
             ".docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            render_docx,
         ),
-        "md": (".md", "text/markdown"),
-        "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "csv": (".csv", "text/csv"),
+        "md": Format(".md", "text/markdown", render_markdown),
+        "xlsx": Format(
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            render_xlsx,
+        ),
+        "csv": Format(".csv", "text/csv", render_csv),
     }
 )
-
-_RENDERERS: dict[str, Callable[[Overview], bytes]] = {
-    "html": render_html,
-    "docx": render_docx,
-    "md": render_markdown,
-    "xlsx": render_xlsx,
-    "csv": render_csv,
-}
+DEFAULT_FORMAT = "html"
 
 
 class UnknownFormatError(ValueError):
     """A format name that is not one of FORMATS."""
 
 
-def _format_key(fmt: str) -> str:
+def format_key(fmt: str) -> str:
+    """Returns the key in FORMATS for a format name (any case, a leading dot allowed).
+
+    Raises UnknownFormatError, naming the known formats, for any other name.
+    """
     key = fmt.strip().lower().removeprefix(".")
     if key == "markdown":
         key = "md"
@@ -48,11 +61,11 @@ def _format_key(fmt: str) -> str:
 
 
 def render(overview: Overview, fmt: str) -> bytes:
-    """Renders the overview in a format of FORMATS (case-insensitive, a leading dot allowed).
+    """Renders the overview in a format of FORMATS, named as :func:`format_key` reads it.
 
     Raises UnknownFormatError, naming the known formats, for any other name.
     """
-    return _RENDERERS[_format_key(fmt)](overview)
+    return FORMATS[format_key(fmt)].render(overview)
 
 
 def filename(overview: Overview, fmt: str) -> str:
@@ -60,4 +73,4 @@ def filename(overview: Overview, fmt: str) -> str:
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in overview.round_name)
     stem = "-".join(part for part in stem.split("-") if part)[:60] or str(overview.round_id)
     prefix = "overzicht" if overview.language == "nl" else "overview"
-    return f"{prefix}-{stem}{FORMATS[_format_key(fmt)][0]}"
+    return f"{prefix}-{stem}{FORMATS[format_key(fmt)].extension}"

@@ -112,6 +112,21 @@ def test_python_dash_m_bot_and_help(db):
         assert command in done.stdout
 
 
+def test_report_help_names_every_format_and_the_default(capsys):
+    from reports.render import DEFAULT_FORMAT, FORMATS
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(fmt in shown for fmt in FORMATS)
+    assert f"{DEFAULT_FORMAT} (the default)" in shown
+
+
+def test_a_reminder_hour_outside_office_hours_is_one_line(db, capsys):
+    assert main(["round", "create", "--name", "R", "--reminder-hour", "20"]) == 2
+    assert capsys.readouterr().err.strip().startswith("themabot: --reminder-hour 20: ")
+
+
 def test_theme_keys_of_an_outside_template_are_typed_in_any_case(db, capsys, tmp_path):
     from tests.test_template import OWN_QUESTIONS_ONLY
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -40,6 +41,14 @@ class Catalogue:
 
     def keys(self) -> set[str]:
         return set(self._texts) | {f"buttons.{k}" for k in self._buttons}
+
+
+def plain(text: str) -> str:
+    """Returns Telegram HTML as the user reads it: tags removed, entities unescaped."""
+    return html.unescape(_TAG.sub("", text))
+
+
+_TAG = re.compile(r"</?[a-z-]+[^>]*>")
 
 
 def _escape(value: object) -> str:

@@ -180,5 +180,22 @@ def test_english_template_keeps_its_language() -> None:
 
 def test_naive_now_leaves_times_as_stored() -> None:
     naive_now = datetime(2025, 3, 14, 16, 30)
-    overview = build_overview(make_snapshot(), naive_now)
-    assert overview.themes[0].questions[0].answers[0].created_at.tzinfo is not None
+    snapshot = make_snapshot()
+    theme = build_overview(snapshot, naive_now).themes[0]
+    question = theme.questions[0]
+    entry = question.answers[0]
+    (stored,) = [
+        a
+        for a in snapshot.answers
+        if (a.participant_id, a.theme_key, a.question_key)
+        == (entry.participant_id, theme.key, question.key)
+    ]
+    # Equal instants compare equal across zones: the zone object itself must be the stored one.
+    assert (
+        entry.created_at == stored.created_at
+        and entry.created_at.tzinfo is stored.created_at.tzinfo
+    )
+    assert (
+        entry.updated_at == stored.updated_at
+        and entry.updated_at.tzinfo is stored.updated_at.tzinfo
+    )
