@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks
 from bot.callbacks import Action
-from bot.handlers import Context, is_coordinator, reply
+from bot.handlers import Context, first_time, is_coordinator, reply
 from bot.links import deep_link
 from bot.render import shorten
 from bot.sending import acknowledge, split_text
@@ -250,7 +250,7 @@ async def on_invite(update: Update, context: Context) -> None:
     s = services(context)
     now = s.now()
     async with s.db.write() as tx:
-        if await tx.claim_update(update.update_id, now):
+        if await first_time(tx, update, now):
             themes = template.in_order(request.themes)
             _, token = await tx.create_invite(round_.id, name, themes, now)
             username = await tx.get_meta("bot_username") or update.get_bot().username

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 from telegram import ChatMember, Update
 from telegram.error import BadRequest
@@ -48,6 +49,22 @@ async def coordinator_chats(tx: Tx, s: Services) -> set[int]:
     return set(s.settings.coordinators) | set(await tx.coordinator_chats())
 
 
+def fingerprint(update: Update) -> str:
+    """Returns what identifies an update besides its id, which Telegram may reuse."""
+    if update.callback_query:
+        return f"q:{update.callback_query.id}"
+    message = update.effective_message
+    if message is not None:
+        edited = int(message.edit_date.timestamp()) if message.edit_date else 0
+        return f"m:{message.chat_id}:{message.message_id}:{edited}"
+    return f"u:{update.update_id}"
+
+
+async def first_time(tx: Tx, update: Update, now: datetime) -> bool:
+    """Records the update as handled (in the caller's transaction); False for a redelivery."""
+    return await tx.claim_update(update.update_id, fingerprint(update), now)
+
+
 async def owned(tx: Tx, participant_id: int, user_id: int) -> Participant | None:
     """Returns the participation if it is this user's and they still take part, else None."""
     participant = await tx.participant(participant_id)
@@ -79,6 +96,11 @@ async def only_private(update: Update, context: Context) -> None:
         await acknowledge(query, texts_for(services(context))("button_not_here"))
         raise ApplicationHandlerStop
     chat = update.effective_chat
+    if query is not None and not query.data and chat is not None and chat.type == chat.PRIVATE:
+        # PTB would hand a press without data to the first handler with a pattern (a
+        # coordinator's); it is simply not one of our buttons.
+        await on_button(update, context)
+        raise ApplicationHandlerStop
     if chat is not None and chat.type != chat.PRIVATE:
         if query:
             await acknowledge(query)
@@ -115,7 +137,7 @@ async def on_start(update: Update, context: Context) -> None:
             text, outcome = await _join_as_coordinator(tx, invite, user.id, chat.id, now), None
         else:
             text, outcome = await _join_as_colleague(tx, s, invite, user.id, chat.id, now)
-        await tx.claim_update(update.update_id, now)
+        await first_time(tx, update, now)
     if text:
         await reply(update, text)
     if outcome:
@@ -180,7 +202,7 @@ async def _run_event(update: Update, context: Context, event: engine.Event) -> N
         participant = await tx.active_participant(update.effective_user.id)
         if participant is None:
             outcome = None
-        elif not await tx.claim_update(update.update_id, now):
+        elif not await first_time(tx, update, now):
             # Telegram redelivered an update we committed before a crash: repeat where they are.
             outcome = await intake.current_prompt(tx, participant, now, s.settings.zone)
         else:
@@ -325,7 +347,7 @@ async def on_button(update: Update, context: Context) -> None:
             expired = True
         else:
             expired = False
-        if participant is None or not await tx.claim_update(update.update_id, now):
+        if participant is None or not await first_time(tx, update, now):
             outcome = None
         else:
             outcome = await intake.run(

@@ -539,20 +539,30 @@ class Tx:
 
     # --- updates ----------------------------------------------------------------------
 
-    async def claim_update(self, update_id: int, now: datetime) -> bool:
-        """Records an update as handled; False if it was handled before (a redelivery)."""
-        async with self.db.execute(
-            "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
-            (update_id, _ts(now)),
-        ) as cur:
-            claimed = cur.rowcount == 1
-        if claimed and update_id % 500 == 0:
-            # Telegram keeps undelivered updates for 24 hours; older ids can never come back.
-            await self.db.execute(
-                "DELETE FROM processed_updates WHERE processed_at < ?",
-                (_ts(now - timedelta(days=3)),),
-            )
-        return claimed
+    async def claim_update(self, update_id: int, fingerprint: str, now: datetime) -> bool:
+        """Records an update as handled; False if this very update was handled before.
+
+        A redelivery (Telegram resends updates whose offset was not confirmed before a crash)
+        has the same id *and* the same fingerprint (chat, message, query); a new update that
+        happens to reuse an old id does not, and is handled.
+        """
+        row = await self._one(
+            "SELECT fingerprint, processed_at FROM processed_updates WHERE update_id = ?",
+            (update_id,),
+        )
+        # Telegram keeps undelivered updates for 24 hours: older ones can never come back.
+        recent = _ts(now - timedelta(days=2))
+        if row is not None and row["fingerprint"] == fingerprint and row["processed_at"] >= recent:
+            return False
+        await self.db.execute(
+            "INSERT INTO processed_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(update_id) DO UPDATE SET fingerprint = excluded.fingerprint,"
+            " processed_at = excluded.processed_at",
+            (update_id, fingerprint, _ts(now)),
+        )
+        if update_id % 100 == 0:
+            await self.db.execute("DELETE FROM processed_updates WHERE processed_at < ?", (recent,))
+        return True
 
     # --- coordinators -----------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -111,7 +111,11 @@ async def test_concurrent_writes_do_not_interleave(store):
         assert len(await tx.answers_of(pid)) == 20
 
 
-async def test_update_ids_are_claimed_once(store):
+async def test_update_ids_are_claimed_once_but_a_reused_id_is_a_new_update(store):
     async with store.write() as tx:
-        assert await tx.claim_update(5, NOW)
-        assert not await tx.claim_update(5, NOW)
+        assert await tx.claim_update(5, "m:1:10:0", NOW)
+        assert not await tx.claim_update(5, "m:1:10:0", NOW)  # a redelivery
+        # Telegram picks ids at random after a quiet week: same id, another message.
+        assert await tx.claim_update(5, "m:1:99:0", NOW)
+        # The same id and message long after Telegram could redeliver it: new again.
+        assert await tx.claim_update(5, "m:1:99:0", NOW + timedelta(days=3))
