@@ -470,7 +470,8 @@ def _review(state: IntakeState) -> Decision:
         for i, slot in enumerate(state.slots)
     )
     show = ShowReview(items, len(state.open_required()), state.submitted, state.locked)
-    return Decision(changes=(MoveTo(Mode.REVIEW, None),), replies=(show,))
+    # The cursor stays: "back" from the review returns to the question the colleague was at.
+    return Decision(changes=(MoveTo(Mode.REVIEW, state.cursor),), replies=(show,))
 
 
 def _current_index(state: IntakeState, at: int | None) -> int | None:
@@ -518,7 +519,7 @@ def _after_save(
 ) -> Decision:
     saved = Note("saved_submitted" if state.submitted else "saved")
     if state.mode is Mode.EDITING:
-        updated = replace(state, answers=answers, mode=Mode.REVIEW, cursor=None)
+        updated = replace(state, answers=answers, mode=Mode.REVIEW)
         review = _review(updated)
         return Decision((save, *review.changes), (saved, *review.replies))
     nxt = _advance(state, answers, index, append_target=index if appendable else None)
@@ -549,8 +550,11 @@ def _on_skip(state: IntakeState, at: int | None) -> Decision:
         return _review(state)
     if state.mode is Mode.APPENDING:
         return _advance(state, state.answers, index)
-    slot = state.slots[index]
-    note = Note("kept" if slot in state.answers else "skipped")
+    if state.slots[index] in state.answers and index + 1 < len(state.slots):
+        # Keeping an answer while walking back through them: on to the very next question.
+        nxt = _ask_at(state, index + 1)
+        return Decision(nxt.changes, (Note("kept"), *nxt.replies))
+    note = Note("kept" if state.slots[index] in state.answers else "skipped")
     nxt = _advance(state, state.answers, index)
     return Decision(nxt.changes, (note, *nxt.replies))
 
@@ -561,7 +565,8 @@ def _on_back(state: IntakeState, at: int | None) -> Decision:
         if at is not None:
             return EXPIRED
         if state.mode is Mode.REVIEW and state.slots:
-            return _ask_at(state, len(state.slots) - 1)
+            came_from = state.index(state.cursor)
+            return _ask_at(state, len(state.slots) - 1 if came_from is None else came_from)
         return _resume(state)
     if index == 0:
         return Decision(replies=(Note("at_first_question"), _ask(state, 0)))
@@ -609,7 +614,8 @@ def _on_submit(state: IntakeState, confirmed: bool) -> Decision:
     if open_required and not confirmed:
         return Decision(replies=(ConfirmSubmit(open_required),))
     note = Note("resubmitted" if state.submitted else "submitted", {"open_required": open_required})
-    return Decision(changes=(MarkSubmitted(), MoveTo(Mode.REVIEW, None)), replies=(note,))
+    changes = (MarkSubmitted(), MoveTo(Mode.REVIEW, state.cursor))
+    return Decision(changes=changes, replies=(note,))
 
 
 def _on_toggle(state: IntakeState, index: int) -> Decision:

@@ -198,3 +198,17 @@ def test_typed_commands_while_picking_point_to_the_picker_and_old_buttons_expire
         assert decision.replies == (Note("pick_themes_first"), PickThemes(("jeugd",))), typed
     for stale in (engine.Skip(at=0), engine.Back(at=1), engine.Edit(at=0), engine.Choose(2, 0)):
         assert engine.decide(s, stale) is engine.EXPIRED, stale
+
+
+def test_back_from_the_review_returns_to_the_question_the_colleague_came_from():
+    at_j1 = state(cursor=J1, answers={A1: "x"})
+    review = engine.decide(at_j1, engine.Review())
+    assert MoveTo(Mode.REVIEW, J1) in review.changes
+    back = engine.decide(state(mode=Mode.REVIEW, cursor=J1, answers={A1: "x"}), engine.Back())
+    assert asked(back).slot == J1
+
+
+def test_keeping_an_answer_goes_to_the_very_next_question_even_if_answered():
+    walking_back = state(cursor=A1, answers={A1: "a", A2: "b"})
+    decision = engine.decide(walking_back, engine.Skip(at=0))
+    assert notes(decision) == ["kept"] and asked(decision).slot == A2

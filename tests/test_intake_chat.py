@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
@@ -334,3 +335,37 @@ async def test_long_template_texts_and_a_long_answer_still_make_one_question_mes
     question = alice.replies[-1]
     assert len(question.text) <= 4096 and "Je huidige antwoord" in question.shown
     assert question.inline_keyboard  # one message, buttons included
+
+
+async def test_a_new_message_under_a_reused_update_id_is_still_an_answer(bot, alice):
+    # Telegram picks update ids at random after a quiet week, and another token has other ids.
+    first = await bot.tg.process(
+        {"message": bot.tg.api.user_message(alice.user, alice.chat, "Een")}
+    )
+    reused = Update.de_json(
+        {
+            "update_id": first.update_id,
+            "message": bot.tg.api.user_message(alice.user, alice.chat, "Politie"),
+        },
+        bot.app.bot,
+    )
+    await bot.app.process_update(reused)
+    assert await stored_answers(bot, 1001) == {
+        ("ondermijning", "inhoud"): "Een",
+        ("ondermijning", "partners"): "Politie",
+    }
+
+
+async def test_a_button_without_data_expires_like_any_unknown_button(bot, alice):
+    await alice.press_data("")
+    assert "verlopen" in alice.last_callback_answer
+    assert "vraag 1/3" in alice.last_reply and "coördinator" not in alice.transcript()
+
+
+async def test_review_then_back_returns_to_where_the_colleague_was(bot, alice):
+    await alice.send("Een")
+    await alice.send("/review")
+    await alice.send("/back")
+    assert "Thema 1/2 · Aanpak ondermijning — vraag 2/3" in alice.last_reply
+    await alice.send("Politie")
+    assert "vraag 3/3" in alice.last_reply
