@@ -24,12 +24,12 @@ from bot.links import deep_link
 from bot.render import shorten
 from bot.sending import acknowledge, split_text
 from bot.services import services
-from bot.texts import Catalogue, catalogue
+from bot.texts import Catalogue, Markup, catalogue
 from conversations.answers import MAX_NAME_CHARS, clean_name
 from conversations.template import Template
 from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
-from reports.progress import RoundProgress, State, round_progress
+from reports.progress import Category, RoundProgress, round_progress
 from reports.render import DEFAULT_FORMAT, FORMATS, UnknownFormatError, filename, format_key, render
 from reports.summary import summary_text
 from storage.records import Round, RoundSnapshot
@@ -112,7 +112,29 @@ async def on_progress(update: Update, context: Context) -> None:
     await reply(update, progress_text(round_progress(snapshot), t))
 
 
-_STATE_ICON = {State.NOT_STARTED: "⚪", State.IN_PROGRESS: "🟡", State.SUBMITTED: "🟢"}
+_ICON = {
+    Category.SUBMITTED: "🟢",
+    Category.DONE: "✅",
+    Category.IN_PROGRESS: "🟡",
+    Category.NOT_STARTED: "⚪",
+    Category.INVITED: "✉️",
+}
+
+
+_STATE_TEXT = {
+    Category.SUBMITTED: "state_submitted",
+    Category.DONE: "state_complete",
+    Category.IN_PROGRESS: "state_in_progress",
+    Category.NOT_STARTED: "state_not_started",
+    Category.INVITED: "state_invite_unopened",
+}
+
+
+def progress_counts(progress: RoundProgress | None, t: Catalogue) -> str:
+    """Returns the round's progress counts, e.g. "🟢 2 ingestuurd · 🟡 1 bezig" (non-zero only)."""
+    counts = progress.counts() if progress else {}
+    parts = [t.count(f"count_progress_{category.value}", n) for category, n in counts.items()]
+    return " · ".join(parts) or t("progress_counts_none")
 
 
 def progress_text(progress: RoundProgress, t: Catalogue) -> str:
@@ -121,18 +143,12 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
         t(
             "progress_title",
             round=progress.round_name,
-            submitted=progress.count(State.SUBMITTED),
-            in_progress=progress.count(State.IN_PROGRESS),
-            not_started=progress.count(State.NOT_STARTED),
+            counts=Markup(progress_counts(progress, t)),
         )
     ]
     for c in progress.colleagues:
-        state = t(f"state_{c.state.value}", answered=c.answered, total=c.total)
-        if c.state is State.IN_PROGRESS and c.done:
-            state = t("state_complete", answered=c.answered, total=c.total)
-        if c.invited_only:
-            state = t("state_invite_unopened")
-        line = f"{_STATE_ICON[c.state]} {html.escape(c.name)} — {state}"
+        state = t(_STATE_TEXT[c.category], answered=c.answered, total=c.total)
+        line = f"{_ICON[c.category]} {html.escape(c.name)} — {state}"
         if c.unreachable:
             line += " · " + t("state_unreachable")
         lines.append(line)
@@ -163,7 +179,11 @@ async def on_overview(update: Update, context: Context) -> None:
         return
     overview = _overview(context, snapshot)
     document = render(overview, fmt)
-    caption = t("overview_caption", round=round_.name) + "\n" + html.escape(summary_text(overview))
+    caption = (
+        t("overview_caption", round=round_.name)
+        + "\n"
+        + html.escape(summary_text(overview, round_progress(snapshot)))
+    )
     await update.get_bot().send_document(
         update.effective_chat.id,
         document,
@@ -396,5 +416,6 @@ __all__ = [
     "coordinator_round",
     "coordinator_snapshot",
     "parse_invite",
+    "progress_counts",
     "progress_text",
 ]

@@ -32,13 +32,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks
 from bot.callbacks import Action, Callback
-from bot.coordination import coordinator_round
+from bot.coordination import coordinator_round, progress_counts
 from bot.handlers import Context, coordinator_chats, owned, reply
 from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
-from bot.texts import Catalogue, catalogue
+from bot.texts import Catalogue, Markup, catalogue
 from conversations.engine import SlotRef
 from conversations.reminders import (
     ReminderSubject,
@@ -123,10 +123,6 @@ async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Col
     return Colleague(participant, progress, subject)
 
 
-def _count(t: Catalogue, key: str, n: int) -> str:
-    return t(f"{key}_one") if n == 1 else t(f"{key}_many", count=n)
-
-
 def reminder_message(colleague: Colleague, round_: Round, kind: str) -> Outgoing:
     """Returns the reminder: what is left ("nog 4 vragen bij 2 thema's"), the deadline, buttons."""
     participant = colleague.participant
@@ -143,8 +139,8 @@ def reminder_message(colleague: Colleague, round_: Round, kind: str) -> Outgoing
         key,
         name=participant.name,
         round=round_.name,
-        questions=_count(t, "reminder_questions", colleague.progress.open_required),
-        themes=_count(t, "reminder_themes", colleague.progress.open_themes),
+        questions=colleague.progress.open_required,
+        themes=colleague.progress.open_themes,
     )
     if round_.deadline is not None:
         text += t("deadline_line", deadline=t.date(round_.deadline))
@@ -441,10 +437,6 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
     """Returns a short digest: sent, unreachable and failed, then progress counts."""
     progress = digest.progress
     colleagues = progress.colleagues if progress else ()
-
-    def count(state: State) -> int:
-        return progress.count(state) if progress else 0
-
     failed = digest.failed + digest.retrying
     text = t(
         "reminder_digest",
@@ -452,10 +444,7 @@ def digest_text(t: Catalogue, digest: RoundDigest) -> str:
         sent=len(digest.sent),
         unreachable=len(digest.unreachable),
         failed=len(failed),
-        submitted=count(State.SUBMITTED),
-        in_progress=count(State.IN_PROGRESS),
-        not_started=count(State.NOT_STARTED),
-        done=sum(1 for c in colleagues if c.done),
+        counts=Markup(progress_counts(progress, t)),
     )
     # Everyone unreachable, not only who turned out so now: the coordinator has to act on them.
     unreachable = [c.name for c in colleagues if c.unreachable]
@@ -630,7 +619,7 @@ async def on_remind(update: Update, context: Context) -> None:
         await reply(update, t("remind_nobody", round=round_.name) + status)
         return
     count = len(names)
-    label = t("button_remind_send_one") if count == 1 else t("button_remind_send_many", count=count)
+    label = t.count("button_remind_send", count)
     keyboard = InlineKeyboardMarkup(
         [
             [

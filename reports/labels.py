@@ -55,7 +55,18 @@ _NL: dict[str, str] = {
     "summary_as_of": "stand",
     "summary_themes": "Thema's met inbreng",
     "summary_of": "van",
-    "summary_answers": "antwoorden",
+    "summary_answers_one": "{count} antwoord",
+    "summary_answers_many": "{count} antwoorden",
+    "summary_submitted_one": "{count} ingestuurd",
+    "summary_submitted_many": "{count} ingestuurd",
+    "summary_done_one": "{count} klaar, nog niet ingestuurd",
+    "summary_done_many": "{count} klaar, nog niet ingestuurd",
+    "summary_in_progress_one": "{count} bezig",
+    "summary_in_progress_many": "{count} bezig",
+    "summary_not_started_one": "{count} nog niet begonnen",
+    "summary_not_started_many": "{count} nog niet begonnen",
+    "summary_invited_one": "{count} uitnodiging nog niet geopend",
+    "summary_invited_many": "{count} uitnodigingen nog niet geopend",
     "summary_top_partners": "Meest genoemde partners",
     "summary_signals": "Signalen",
     "summary_capacity": "prioriteit zonder capaciteit",
@@ -111,7 +122,18 @@ _EN: dict[str, str] = {
     "summary_as_of": "as of",
     "summary_themes": "Themes with input",
     "summary_of": "of",
-    "summary_answers": "answers",
+    "summary_answers_one": "{count} answer",
+    "summary_answers_many": "{count} answers",
+    "summary_submitted_one": "{count} submitted",
+    "summary_submitted_many": "{count} submitted",
+    "summary_done_one": "{count} done, not submitted yet",
+    "summary_done_many": "{count} done, not submitted yet",
+    "summary_in_progress_one": "{count} in progress",
+    "summary_in_progress_many": "{count} in progress",
+    "summary_not_started_one": "{count} not started",
+    "summary_not_started_many": "{count} not started",
+    "summary_invited_one": "{count} invitation not opened yet",
+    "summary_invited_many": "{count} invitations not opened yet",
     "summary_top_partners": "Most named partners",
     "summary_signals": "Signals",
     "summary_capacity": "priority without capacity",
@@ -126,6 +148,14 @@ Labels = Mapping[str, str]
 CATALOGUES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {"nl": MappingProxyType(_NL), "en": MappingProxyType(_EN)}
 )
+
+
+def counted(labels: Labels, key: str, n: int) -> str:
+    """Returns counted label ``key`` for ``n``: ``KEY_one`` for 1, else ``KEY_many``, with {count}.
+
+    The same convention as the chat's catalogue (bot.texts.Catalogue.count).
+    """
+    return labels[f"{key}_{'one' if n == 1 else 'many'}"].format(count=n)
 
 
 def labels_for(language: str) -> Labels:

@@ -16,6 +16,16 @@ class State(StrEnum):
     SUBMITTED = "submitted"
 
 
+class Category(StrEnum):
+    """Where a colleague stands, as every progress count shows it (/progress, digest, summary)."""
+
+    SUBMITTED = "submitted"
+    DONE = "done"  # every required question answered, not submitted
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"  # joined, nothing answered yet
+    INVITED = "invited"  # the invitation was not opened yet
+
+
 @dataclass(frozen=True)
 class ColleagueProgress:
     name: str
@@ -32,6 +42,17 @@ class ColleagueProgress:
     def done(self) -> bool:
         """Every required question answered (submitted or not), as reminders understand it."""
         return not self.invited_only and self.total > 0 and self.open_required == 0
+
+    @property
+    def category(self) -> Category:
+        """Returns the colleague's progress category."""
+        if self.state is State.SUBMITTED:
+            return Category.SUBMITTED
+        if self.invited_only:
+            return Category.INVITED
+        if self.state is State.NOT_STARTED:
+            return Category.NOT_STARTED
+        return Category.DONE if self.done else Category.IN_PROGRESS
 
     @property
     def open_themes(self) -> int:
@@ -56,6 +77,11 @@ class RoundProgress:
 
     def count(self, state: State) -> int:
         return sum(1 for c in self.colleagues if c.state is state)
+
+    def counts(self) -> dict[Category, int]:
+        """Returns how many colleagues are in each category, in Category order, non-zero only."""
+        found = [c.category for c in self.colleagues]
+        return {k: n for k in Category if (n := found.count(k))}
 
     def to_json(self) -> dict:
         return {

@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 from reports.formatting import clean_text, format_datetime
-from reports.labels import labels_for
+from reports.labels import counted, labels_for
 from reports.overview import Overview
+from reports.progress import RoundProgress
 
 _TOP_PARTNERS = 5
 
 
-def summary_text(overview: Overview) -> str:
+def summary_text(overview: Overview, progress: RoundProgress) -> str:
     """Returns a short plain-text summary: progress, themes with input, answers, top partners.
+
+    Progress is counted as /progress counts it: the categories of ``progress`` with a count.
 
     Not escaped for any markup: the caller escapes it for the chat's parse mode.
     """
     lab = labels_for(overview.language)
-    p = overview.progress
     total = overview.answer_count
     submitted = overview.submitted_answer_count
 
-    people = (
-        f"{lab['participants']}: {p.participants} — {p.submitted} {lab['submitted']}, "
-        f"{p.in_progress} {lab['in_progress']}, {p.not_started} {lab['not_started']}"
-    )
-    if p.pending_invites:
-        people += f" (+{p.pending_invites} {lab['pending_invites']})"
+    people = f"{lab['participants']}: {len(progress.colleagues)}"
+    counts = progress.counts()
+    if counts:
+        people += " — " + " · ".join(
+            counted(lab, f"summary_{category.value}", n) for category, n in counts.items()
+        )
     lines = [
         f"{lab['summary_title']} {overview.round_name} "
         f"({lab['summary_as_of']} {format_datetime(overview.generated_at, overview.language)})",
         people,
         f"{lab['summary_themes']}: {len(overview.themes_with_input)} {lab['summary_of']} "
-        f"{overview.theme_count}; {total} {lab['summary_answers']} "
+        f"{overview.theme_count}; {counted(lab, 'summary_answers', total)} "
         f"({submitted} {lab['submitted']}, {total - submitted} {lab['draft']})",
     ]
     top = overview.partners.rows[:_TOP_PARTNERS]

@@ -269,7 +269,7 @@ async def test_progress_names_the_questions_nobody_answered(bot):
     await alice.send("Overlast")
     coby = bot.coordinator()
     await coby.send("/progress")
-    assert "Regie op jeugd: 1 bijdrage(n)" in coby.last_reply
+    assert "Regie op jeugd: 1 bijdrage\n" in coby.last_reply
     assert (
         "nog door niemand beantwoord: Met welke partners werk je samen?; "
         "Welk niveau stel je voor?" in coby.last_reply

@@ -363,7 +363,7 @@ async def test_remind_reaches_exactly_the_one_who_should_get_it_from_outside(out
     seen = {p.chat_id: p.seen() for p in (half, done)}
 
     coordinator = Person(api, COORDINATOR, "Coby")
-    assert "2 collega('s)" in await coordinator.say("/remind")
+    assert "2 collega's met open vragen kunnen" in await coordinator.say("/remind")
     before = coordinator.seen()
     await coordinator.press("Stuur 2 herinneringen")
     await coordinator.wait_for_reply(before)

@@ -83,3 +83,46 @@ def test_open_required_questions_are_counted_per_theme():
     progress = colleague_progress(TEMPLATE, participant(("a", "b")), answered)
     assert progress.open_by_theme == (("a", 0), ("b", 1))
     assert (progress.open_required, progress.open_themes) == (1, 1)
+
+
+def _colleague(name: str, state: State, answered: int, open_required: int, **kw):
+    from reports.progress import ColleagueProgress
+
+    return ColleagueProgress(name, state, answered, 4, open_required, False, **kw)
+
+
+def test_progress_title_and_digest_count_the_same_categories():
+    from bot.coordination import progress_text
+    from bot.reminding import RoundDigest, digest_text
+    from bot.texts import catalogue, plain
+    from reports.progress import Category, RoundProgress
+
+    progress = RoundProgress(
+        1,
+        "R",
+        (
+            _colleague("Anna", State.SUBMITTED, 4, 0),
+            _colleague("Bram", State.IN_PROGRESS, 3, 0),  # done, not submitted
+            _colleague("Carla", State.NOT_STARTED, 0, 3),
+            _colleague("Dirk", State.NOT_STARTED, 0, 3, invited_only=True),
+            _colleague("Eva", State.NOT_STARTED, 0, 3, invited_only=True),
+        ),
+        (),
+    )
+    assert progress.counts() == {
+        Category.SUBMITTED: 1,
+        Category.DONE: 1,
+        Category.NOT_STARTED: 1,
+        Category.INVITED: 2,
+    }
+    t = catalogue("nl")
+    counts = (
+        "🟢 1 ingestuurd · ✅ 1 klaar, nog niet ingestuurd · ⚪ 1 nog niet begonnen"
+        " · ✉️ 2 uitnodigingen nog niet geopend"
+    )
+    title = plain(progress_text(progress, t)).splitlines()[1]
+    assert title == counts
+    assert "bezig" not in title  # categories without anyone are left out
+    assert "✅ Bram — klaar, nog niet ingestuurd" in progress_text(progress, t)
+    digest = plain(digest_text(t, RoundDigest(1, "R", sent=["Carla"], progress=progress)))
+    assert digest.splitlines()[1] == counts

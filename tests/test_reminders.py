@@ -560,7 +560,7 @@ async def test_acceptance_remind_reaches_the_half_done_skips_the_done_survives_t
     bot.tg.api.block(carla.chat_id)
 
     await coby.send("/remind")
-    assert "2 collega('s) met open vragen" in coby.last_reply
+    assert "2 collega's met open vragen kunnen" in coby.last_reply
     assert coby.buttons == ["Stuur 2 herinneringen"]
     await coby.press("Stuur 2 herinneringen")
 

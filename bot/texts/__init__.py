@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import tomllib
 from datetime import date
 from functools import cache
@@ -13,7 +14,13 @@ LANGUAGES = ("nl", "en")
 
 
 class Catalogue:
-    """Texts of one language. Parameters are HTML-escaped: user text can never become markup."""
+    """Texts of one language. Parameters are HTML-escaped: user text can never become markup.
+
+    Plurals: a number that meets a noun is a counted text, ``KEY_one`` and ``KEY_many`` (and
+    optionally ``KEY_zero``), each formatted with ``{count}``. Get one with :meth:`count`, or
+    name it in a text's field as a format spec: ``{total:count_questions}`` with ``total=3``
+    reads "3 vragen", with ``total=1`` "1 vraag".
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language if language in LANGUAGES else LANGUAGES[0]
@@ -24,7 +31,15 @@ class Catalogue:
 
     def __call__(self, key: str, /, **params: object) -> str:
         """Returns text ``key`` as Telegram HTML, with escaped parameters."""
-        return self._texts[key].format(**{k: _escape(v) for k, v in params.items()})
+        values = {k: v if _is_number(v) else _escape(v) for k, v in params.items()}
+        return _CountingFormatter(self).format(self._texts[key], **values)
+
+    def count(self, key: str, n: int, /) -> str:
+        """Returns counted text ``key`` for ``n``: KEY_zero (if any) for 0, KEY_one or KEY_many."""
+        form = "one" if n == 1 else "many"
+        if n == 0 and f"{key}_zero" in self._texts:
+            form = "zero"
+        return self._texts[f"{key}_{form}"].format(count=n)
 
     def button(self, key: str, /, **params: object) -> str:
         """Returns a button label (plain text: Telegram does not parse labels)."""
@@ -41,6 +56,22 @@ class Catalogue:
 
     def keys(self) -> set[str]:
         return set(self._texts) | {f"buttons.{k}" for k in self._buttons}
+
+
+class _CountingFormatter(string.Formatter):
+    """Formats ``{n:KEY}`` as the catalogue's counted text KEY for the number n."""
+
+    def __init__(self, texts: Catalogue) -> None:
+        self.texts = texts
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec and _is_number(value):
+            return self.texts.count(format_spec, value)  # type: ignore[arg-type]
+        return format(value, format_spec)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def plain(text: str) -> str:

@@ -15,6 +15,7 @@ from report_fixtures import NOW, make_snapshot, make_template
 
 from reports import FORMATS, Overview, UnknownFormatError, build_overview, filename, render
 from reports.labels import CATALOGUES
+from reports.progress import round_progress
 from reports.summary import summary_text
 
 
@@ -276,19 +277,26 @@ def test_csv_in_english_uses_commas() -> None:
 
 
 def test_summary_text(overview: Overview) -> None:
-    text = summary_text(overview)
+    text = summary_text(overview, round_progress(make_snapshot()))
     lines = text.splitlines()
     assert 3 <= len(lines) <= 6
     assert "IVP 2027-2030" in lines[0]
     assert "Thema's met inbreng: 2 van 3; 11 antwoorden (8 ingestuurd, 3 concept)" in text
     assert "Politie (3)" in text
     assert "prioriteit zonder capaciteit: 1" in text
+    # The categories of /progress, non-zero only.
+    assert (
+        "Deelnemers: 4 — 1 ingestuurd · 1 klaar, nog niet ingestuurd · 1 nog niet begonnen"
+        " · 1 uitnodiging nog niet geopend"
+    ) in text
+    assert "bezig" not in text
 
 
 def test_summary_text_english() -> None:
-    overview = build_overview(make_snapshot(make_template(language="en")), NOW)
-    text = summary_text(overview)
+    snapshot = make_snapshot(make_template(language="en"))
+    text = summary_text(build_overview(snapshot, NOW), round_progress(snapshot))
     assert "Themes with input: 2 of 3" in text and "Politie (3)" in text
+    assert "1 invitation not opened yet" in text
 
 
 def test_label_catalogues_have_the_same_keys() -> None:
