@@ -1,7 +1,7 @@
 """Answer handling: one text answer through the real themabot Application vs a bare PTB bot.
 
 **Ours.** The Application from :func:`bot.app.build_application` on a fresh store, talking to the
-in-memory Bot API (:class:`bot.standin.FakeBotAPI`) through PTB's own request machinery. Each
+in-memory Bot API (:class:`devtools.standin.FakeBotAPI`) through PTB's own request machinery. Each
 round invites new colleagues to every theme of the built-in ``ivp`` template; each opens the
 invite with ``/start TOKEN`` (untimed) and then answers question after question, the way the
 engine asks them: a typed option for a choice question, prose or a list otherwise. Only

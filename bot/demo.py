@@ -1,6 +1,6 @@
 """`themabot demo`: the real bot, offline, against the local Bot API stand-in.
 
-No token and no Telegram: the stand-in (:mod:`bot.standin`) serves the Bot API over HTTP on
+No token and no Telegram: the stand-in (:mod:`devtools.standin`) serves the Bot API over HTTP on
 127.0.0.1, and the bot built by :func:`bot.app.build_application` long-polls it with
 :func:`bot.polling.serve`, exactly as ``themabot run`` polls Telegram. The demo creates a round
 from the built-in ``ivp`` template, invites five colleagues and lets them answer in the chat
@@ -37,9 +37,9 @@ from bot.app import build_application
 from bot.callbacks import Action
 from bot.polling import serve
 from bot.settings import Settings
-from bot.standin import BotMessage, FakeBotAPI, file_base_url, private_chat, serve_http
 from bot.texts import Catalogue, catalogue, plain
 from conversations.template import Question, QuestionKind, Template, Theme, load_template
+from devtools.standin import BotMessage, FakeBotAPI, file_base_url, private_chat, serve_http
 from reports import FORMATS as DOCUMENT_FORMATS
 from storage.store import Store
 

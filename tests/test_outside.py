@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import FakeBotAPI, file_base_url, private_chat, serve_http
+from devtools.standin import FakeBotAPI, file_base_url, private_chat, serve_http
 
 TEMPLATE = """\
 key = "buiten"

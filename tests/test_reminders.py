@@ -20,8 +20,8 @@ from bot import callbacks, reminding
 from bot.app import build_application
 from bot.callbacks import Action
 from bot.ratelimit import BoundedRateLimiter
-from bot.standin import BotMessage, FakeRequest
 from conversations.reminders import ReminderSubject, WorkingCalendar, manual_due, manual_slot_key
+from devtools.standin import BotMessage, FakeRequest
 from storage.store import Store
 from tests.auxil.chat import ChatUser
 from tests.auxil.harness import Harness

@@ -26,7 +26,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.standin import BOT_ID, BotMessage, FakeBotAPI, FakeRequest, private_chat
+from devtools.standin import BOT_ID, BotMessage, FakeBotAPI, FakeRequest, private_chat
 
 __all__ = ["DEFAULT_GROUP", "TOKEN", "ChatUser", "FakeTelegram"]
 

@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.standin import BOT_ID, FakeBotAPI, file_base_url, serve_http
+from devtools.standin import BOT_ID, FakeBotAPI, file_base_url, serve_http
 from tests.auxil.chat import DEFAULT_GROUP, TOKEN, FakeTelegram
 
 # ---------------------------------------------------------------------- a tiny echo bot
