@@ -26,11 +26,10 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from benchmarks.bare_sqlite import open_bare, pragmas_of
 from benchmarks.measure import Comparison, Sample, Trial, compare
@@ -39,8 +38,9 @@ from bot.app import build_application
 from bot.settings import Settings
 from conversations.engine import question_of, slots_for
 from conversations.template import Template, load_template
+from devtools.chat import ChatUser
+from devtools.transports import FakeTelegram
 from storage.store import Store
-from tests.auxil.chat import FakeTelegram
 
 __all__ = ["run"]
 
@@ -48,23 +48,29 @@ _NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # a working morning, as in the 
 _DEADLINE = date(2027, 2, 26)
 
 
-def _text_message(tg: FakeTelegram, user_id: int, text: str) -> dict[str, Any]:
-    """A private text message from ``user_id`` as the fake server would deliver it."""
-    user = {
-        "id": user_id,
-        "is_bot": False,
-        "first_name": f"Collega {user_id}",
-        "language_code": "nl",
-    }
-    return tg.api.make_update({"message": tg.api.user_message(user, None, text)})
+class _TimedTelegram(FakeTelegram):
+    """Telegram in memory that adds up how long the Application took over each update.
+
+    Only ``process_update`` counts: building the update is the driver's work, not the bot's.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds = 0.0
+
+    async def handle(self, update: Update) -> None:
+        start = time.perf_counter()
+        try:
+            await super().handle(update)
+        finally:
+            self.seconds += time.perf_counter() - start
 
 
-async def _timed(app: Application, tg: FakeTelegram, user_id: int, text: str) -> float:
-    """Delivers one text message and returns the seconds ``process_update`` took."""
-    update = Update.de_json(_text_message(tg, user_id, text), app.bot)
-    start = time.perf_counter()
-    await app.process_update(update)
-    return time.perf_counter() - start
+async def _timed(tg: _TimedTelegram, colleague: ChatUser, text: str) -> float:
+    """Sends one text message and returns the seconds ``process_update`` took."""
+    before = tg.seconds
+    await colleague.send(text)
+    return tg.seconds - before
 
 
 @asynccontextmanager
@@ -86,7 +92,7 @@ async def _running_themabot(store: Store, answers: int) -> AsyncIterator[Trial]:
     slots = slots_for(template, themes)
     async with store.write() as tx:
         round_id = (await tx.create_round("Benchmark", template, _DEADLINE, _NOW)).id
-    tg = FakeTelegram()
+    tg = _TimedTelegram()
     settings = Settings(
         _env_file=None, token=tg.token, db=str(store.path), coordinators=[], language="nl"
     )
@@ -106,11 +112,12 @@ async def _running_themabot(store: Store, answers: int) -> AsyncIterator[Trial]:
             user_id = next(user_ids)
             async with store.write() as tx:
                 _, token = await tx.create_invite(round_id, f"Collega {user_id}", themes, _NOW)
-            await _timed(app, tg, user_id, f"/start {token}")  # joining is not answering
+            colleague = tg.user(user_id, f"Collega {user_id}")
+            await colleague.send(f"/start {token}")  # joining is not answering: untimed
             colleagues.append(user_id)
             for slot in slots[: answers - given]:
                 text = answer_text(question_of(template, slot), next(texts))
-                elapsed += await _timed(app, tg, user_id, text)
+                elapsed += await _timed(tg, colleague, text)
                 given += 1
         # A bot that failed (its error handler logs and apologises) must not pass for a fast one.
         async with store.read() as tx:
@@ -152,7 +159,7 @@ async def _reference(workdir: Path, answers: int, store: Store) -> AsyncIterator
 @asynccontextmanager
 async def _running_reference(db: aiosqlite.Connection, answers: int) -> AsyncIterator[Trial]:
     """The bare Application around ``db``, brought up like ours; yields a trial."""
-    tg = FakeTelegram()
+    tg = _TimedTelegram()
     app = tg.builder().build()
     app.bot_data["db"] = db
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _store_and_reply))
@@ -161,6 +168,7 @@ async def _running_reference(db: aiosqlite.Connection, answers: int) -> AsyncIte
         question_of(template, s) for s in slots_for(template, tuple(t.key for t in template.themes))
     ]
     texts = itertools.count()
+    people: dict[int, ChatUser] = {}
 
     async def trial() -> Sample:
         async with db.execute("SELECT COUNT(*) FROM answers") as cursor:
@@ -169,7 +177,10 @@ async def _running_reference(db: aiosqlite.Connection, answers: int) -> AsyncIte
         for i in range(answers):
             # The same texts as our side, so both write the same bytes.
             text = answer_text(questions[i % len(questions)], next(texts))
-            elapsed += await _timed(app, tg, 600_000_001 + i // len(questions), text)
+            user_id = 600_000_001 + i // len(questions)
+            if user_id not in people:
+                people[user_id] = tg.user(user_id, f"Collega {user_id}")
+            elapsed += await _timed(tg, people[user_id], text)
         async with db.execute("SELECT COUNT(*) FROM answers") as cursor:
             after = (await cursor.fetchone() or (0,))[0]
         if after - before != answers or tg.errors:

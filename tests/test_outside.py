@@ -3,18 +3,17 @@ Bot API stand-in on loopback, killed with SIGKILL half-way and started again."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from devtools.standin import FakeBotAPI, file_base_url, private_chat, serve_http
+from devtools.standin import BotMessage, FakeBotAPI, file_base_url, serve_http
+from devtools.transports import PollingTelegram
 
 TEMPLATE = """\
 key = "buiten"
@@ -59,64 +58,6 @@ def themabot(env: dict[str, str], *args: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-class Person:
-    """Someone typing into the stand-in, waiting for the bot's answer like a person would."""
-
-    def __init__(self, api: FakeBotAPI, user_id: int, name: str) -> None:
-        self.api = api
-        self.user = {"id": user_id, "is_bot": False, "first_name": name, "language_code": "nl"}
-        self.chat = api.register_chat(private_chat(self.user)).chat
-        self.chat_id = user_id
-
-    def seen(self) -> int:
-        return len(self.api.messages(self.chat_id))
-
-    async def say(self, text: str, *, expect_reply: bool = True) -> str:
-        before = self.seen()
-        self.api.push_update({"message": self.api.user_message(self.user, self.chat, text)})
-        if expect_reply:
-            await self.wait_for_reply(before)
-        return self.last()
-
-    async def wait_for_reply(self, before: int) -> None:
-        deadline = time.monotonic() + WAIT
-        while self.seen() <= before:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no reply from the bot; chat so far: {self.texts()}")
-            await asyncio.sleep(0.02)
-
-    async def press(self, label: str) -> None:
-        """Presses the newest inline button with this label and waits for the bot to answer."""
-        for message in reversed(self.api.messages(self.chat_id)):
-            for row in message.inline_keyboard:
-                for button in row:
-                    if button.get("text") == label:
-                        query_id = self.api.new_callback_query_id()
-                        self.api.push_update(
-                            {
-                                "callback_query": {
-                                    "id": query_id,
-                                    "from": self.user,
-                                    "chat_instance": "ci",
-                                    "message": self.api.message_json(message),
-                                    "data": button["callback_data"],
-                                }
-                            }
-                        )
-                        deadline = time.monotonic() + WAIT
-                        while self.api.callback_answer(query_id) is None:
-                            assert time.monotonic() < deadline, "the bot never answered the press"
-                            await asyncio.sleep(0.02)
-                        return
-        raise AssertionError(f"no button {label!r}; chat: {self.texts()}")
-
-    def last(self) -> str:
-        return self.api.messages(self.chat_id)[-1].shown
-
-    def texts(self) -> list[str]:
-        return [m.shown for m in self.api.messages(self.chat_id)]
 
 
 class BotProcess:
@@ -166,7 +107,7 @@ async def outside(tmp_path):
     (tmp_path / "template.toml").write_text(TEMPLATE, encoding="utf-8")
     process = BotProcess(env, tmp_path / "bot.log")
     try:
-        yield api, env, process, tmp_path
+        yield PollingTelegram(api, timeout=WAIT), env, process, tmp_path
     finally:
         process.stop()
         await runner.cleanup()
@@ -184,14 +125,18 @@ def round_with_alice(env: dict[str, str], tmp_path: Path, name: str, *themes: st
     return round_id, json.loads(invite)
 
 
+def shown(messages: list[BotMessage]) -> str:
+    """What a list of the bot's messages shows, one message after the other."""
+    return "\n".join(m.shown for m in messages)
+
+
 async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
-    api, env, process, tmp_path = outside
+    tg, env, process, tmp_path = outside
     round_id, invite = round_with_alice(env, tmp_path, "Ronde <1>", "ondermijning", "jeugd")
     process.start()
-    alice = Person(api, 1001, "Alice")
-    assert "Welkom, Alice" in "\n".join(
-        [await alice.say(f"/start {invite['token']}"), *alice.texts()]
-    )
+    alice = tg.user(1001, "Alice")
+    await alice.send(f"/start {invite['token']}")
+    assert "Welkom, Alice" in shown(alice.new_replies)
     answers = [
         "Criminele geldstromen in de haven.",
         "Politie, RIEC, Belastingdienst",
@@ -201,30 +146,26 @@ async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
         "<script>alert('x')</script> nieuwe groep",
     ]
     for answer in answers[:3]:
-        await alice.say(answer)
+        await alice.send(answer)
     process.kill()
     # Messages sent while the bot is down wait at Telegram and are handled after the restart.
-    before = alice.seen()
-    await alice.say(answers[3], expect_reply=False)
+    with tg.bot_down():
+        await alice.send(answers[3])
     process.start()
-    await alice.wait_for_reply(before)
+    await tg.caught_up()
+    assert "vraag 2/3" in alice.last_reply, alice.transcript()
     for answer in answers[4:]:
-        await alice.say(answer)
-    assert "Overzicht van je antwoorden" in "\n".join(alice.texts())
+        await alice.send(answer)
+    assert "Overzicht van je antwoorden" in shown(alice.replies)
 
     # The link is known now that the bot ran and stored its username.
     later = json.loads(themabot(env, "invite", "--round", round_id, "--name", "Bob", "--json"))
     assert later["link"] == f"https://t.me/themabot_buiten_bot?start={later['token']}"
 
-    coordinator = Person(api, COORDINATOR, "Coby")
-    before = coordinator.seen()
-    coordinator.api.push_update(
-        {"message": api.user_message(coordinator.user, coordinator.chat, "/overview")}
-    )
-    await coordinator.wait_for_reply(before)
-    document = api.messages(COORDINATOR)[-1].document
-    assert document is not None, coordinator.texts()
-    html = document[1].decode("utf-8")
+    coordinator = tg.user(COORDINATOR, "Coby")
+    await coordinator.send("/overview")
+    _, content, _ = coordinator.last_document
+    html = content.decode("utf-8")
     for answer in answers:
         if "<script>" in answer:
             assert "&lt;script&gt;" in html and "<script>alert" not in html
@@ -235,30 +176,23 @@ async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
 
 
 async def test_strangers_and_bad_input_leave_the_bot_running(outside):
-    api, env, process, tmp_path = outside
+    tg, env, process, tmp_path = outside
     _, invite = round_with_alice(env, tmp_path, "R", "jeugd")
     token = invite["token"]
     process.start()
-    mallory = Person(api, 666, "Mallory")
-    assert "uitnodiging" in await mallory.say("mijn geheim 12345")
-    assert "ken ik niet" in await mallory.say("/start notatokenatall")
-    alice = Person(api, 1001, "Alice")
-    await alice.say(f"/start {token}")
-    assert "gebruikt" in await mallory.say(f"/start {token}")
-    sticker = {
-        "file_id": "s1",
-        "file_unique_id": "u1",
-        "type": "regular",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-    }
-    before = alice.seen()
-    api.push_update({"message": api.user_message(alice.user, alice.chat, None, sticker=sticker)})
-    await alice.wait_for_reply(before)
-    assert "alleen tekst" in alice.last()
-    assert "vraag 2/3" in await alice.say("x" * 4096)
+    mallory = tg.user(666, "Mallory")
+    await mallory.send("mijn geheim 12345")
+    assert "uitnodiging" in mallory.last_reply
+    await mallory.send("/start notatokenatall")
+    assert "ken ik niet" in mallory.last_reply
+    alice = tg.user(1001, "Alice")
+    await alice.send(f"/start {token}")
+    await mallory.send(f"/start {token}")
+    assert "gebruikt" in mallory.last_reply
+    await alice.send_sticker()
+    assert "alleen tekst" in alice.last_reply
+    await alice.send("x" * 4096)
+    assert "vraag 2/3" in alice.last_reply
     process.stop()
     db = sqlite_rows(env["THEMABOT_DB"], "SELECT text FROM answers")
     assert all("geheim" not in row[0] for row in db)
@@ -278,14 +212,14 @@ async def test_coordinator_documents_progress_and_partners_from_outside(outside)
     import docx
     import openpyxl
 
-    api, env, process, tmp_path = outside
+    tg, env, process, tmp_path = outside
     round_id, alice_invite = round_with_alice(env, tmp_path, "Ronde", "ondermijning", "jeugd")
     bob_invite = json.loads(
         themabot(env, "invite", "--round", round_id, "--name", "Bob", "--theme", "jeugd", "--json")
     )
     process.start()
-    alice, bob = Person(api, 1001, "Alice"), Person(api, 1002, "Bob")
-    await alice.say(f"/start {alice_invite['token']}")
+    alice, bob = tg.user(1001, "Alice"), tg.user(1002, "Bob")
+    await alice.send(f"/start {alice_invite['token']}")
     for text in [
         "Geldstromen",
         "Politie, RIEC",
@@ -294,20 +228,18 @@ async def test_coordinator_documents_progress_and_partners_from_outside(outside)
         "de politie",
         "Nieuwe groep",
     ]:
-        await alice.say(text)
-    await bob.say(f"/start {bob_invite['token']}")
+        await alice.send(text)
+    await bob.send(f"/start {bob_invite['token']}")
     for text in ["Jongeren in het park", " politie; Halt"]:
-        await bob.say(text)
+        await bob.send(text)
 
-    coordinator = Person(api, COORDINATOR, "Coby")
+    coordinator = tg.user(COORDINATOR, "Coby")
 
     async def document(command: str) -> bytes:
-        before = coordinator.seen()
-        await coordinator.say(command)
-        await coordinator.wait_for_reply(before)
-        found = api.messages(COORDINATOR)[-1].document
-        assert found is not None, coordinator.texts()
-        return found[1]
+        await coordinator.send(command)
+        documents = [m.document for m in coordinator.new_replies if m.document]
+        assert len(documents) == 1, coordinator.transcript()
+        return documents[0][1]
 
     word = docx.Document(io.BytesIO(await document("/overview docx")))
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
@@ -328,16 +260,18 @@ async def test_coordinator_documents_progress_and_partners_from_outside(outside)
     ]
     assert len(police) == 1, police
 
-    assert "Alice" in await coordinator.say("/progress")
-    progress = coordinator.last()
+    await coordinator.send("/progress")
+    progress = shown(coordinator.new_replies)
     assert "Alice — ingestuurd" not in progress and "Alice" in progress and "Bob" in progress
-    assert "opdracht voor de coördinator" in await alice.say("/overview docx")
-    assert "opdracht voor de coördinator" in await alice.say("/progress")
-    assert not [m for m in api.messages(1001) if m.document]
+    await alice.send("/overview docx")
+    assert "opdracht voor de coördinator" in alice.last_reply
+    await alice.send("/progress")
+    assert "opdracht voor de coördinator" in alice.last_reply
+    assert alice.documents == []
 
 
 async def test_remind_reaches_exactly_the_one_who_should_get_it_from_outside(outside):
-    api, env, process, tmp_path = outside
+    tg, env, process, tmp_path = outside
     round_id, half_invite = round_with_alice(env, tmp_path, "Ronde", "jeugd")
     invites = {
         name: json.loads(
@@ -348,31 +282,28 @@ async def test_remind_reaches_exactly_the_one_who_should_get_it_from_outside(out
         for name in ("Dirk", "Eva")
     }
     process.start()
-    half, done, blocked = (
-        Person(api, 1001, "Alice"),
-        Person(api, 1002, "Dirk"),
-        Person(api, 1003, "Eva"),
-    )
-    await half.say(f"/start {half_invite['token']}")
-    await half.say("Half af")
-    await done.say(f"/start {invites['Dirk']}")
+    half, done, blocked = tg.user(1001, "Alice"), tg.user(1002, "Dirk"), tg.user(1003, "Eva")
+    await half.send(f"/start {half_invite['token']}")
+    await half.send("Half af")
+    await done.send(f"/start {invites['Dirk']}")
     for text in ["Een", "Twee", "Drie"]:
-        await done.say(text)
-    await blocked.say(f"/start {invites['Eva']}")
-    api.block(blocked.chat_id)
-    seen = {p.chat_id: p.seen() for p in (half, done)}
+        await done.send(text)
+    await blocked.send(f"/start {invites['Eva']}")
+    tg.api.block(blocked.chat_id)
+    seen = {user.chat_id: len(user.replies) for user in (half, done)}
 
-    coordinator = Person(api, COORDINATOR, "Coby")
-    assert "2 collega's met open vragen kunnen" in await coordinator.say("/remind")
-    before = coordinator.seen()
+    coordinator = tg.user(COORDINATOR, "Coby")
+    await coordinator.send("/remind")
+    assert "2 collega's met open vragen kunnen" in coordinator.last_reply
     await coordinator.press("Stuur 2 herinneringen")
-    await coordinator.wait_for_reply(before)
-    assert "1 verstuurd, 1 onbereikbaar" in "\n".join(coordinator.texts())
+    assert "1 verstuurd, 1 onbereikbaar" in shown(coordinator.replies)
 
-    reminders = [m.shown for m in api.messages(half.chat_id)[seen[half.chat_id] :]]
+    reminders = [m.shown for m in half.replies[seen[half.chat_id] :]]
     assert len(reminders) == 1 and reminders[0].startswith("⏰ Hoi Alice")
-    assert api.messages(done.chat_id)[seen[done.chat_id] :] == []
-    await coordinator.say("/progress")
-    assert "Eva — bezig" not in coordinator.last() and "onbereikbaar" in coordinator.last()
-    assert "vraag 3/3" in await half.say("Nog een antwoord")
+    assert done.replies[seen[done.chat_id] :] == []
+    await coordinator.send("/progress")
+    assert "Eva — bezig" not in coordinator.last_reply
+    assert "onbereikbaar" in coordinator.last_reply
+    await half.send("Nog een antwoord")
+    assert "vraag 3/3" in half.last_reply
     assert process.alive()

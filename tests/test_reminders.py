@@ -21,9 +21,9 @@ from bot.app import build_application
 from bot.callbacks import Action
 from bot.ratelimit import BoundedRateLimiter
 from conversations.reminders import ReminderSubject, WorkingCalendar, manual_due, manual_slot_key
+from devtools.chat import ChatUser
 from devtools.standin import BotMessage, FakeRequest
 from storage.store import Store
-from tests.auxil.chat import ChatUser
 from tests.auxil.harness import Harness
 
 SMALL = str(Path(__file__).parent / "data" / "small.toml")

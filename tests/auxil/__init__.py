@@ -1,1 +1,1 @@
-"""Shared test helpers: the conversation driver over the Bot API stand-in."""
+"""Shared test helpers: the whole bot around a fresh database (the chat driver is devtools.chat)."""

@@ -12,8 +12,9 @@ from telegram.ext import Application, ContextTypes
 from bot.app import build_application
 from bot.settings import Settings
 from conversations.template import Template, load_template
+from devtools.chat import ChatUser
+from devtools.transports import FakeTelegram
 from storage.store import Store
-from tests.auxil.chat import ChatUser, FakeTelegram
 
 COORDINATOR_ID = 9001
 

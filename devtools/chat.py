@@ -1,153 +1,62 @@
-"""A conversation driver, so bot tests read like a chat transcript.
+"""The chat driver: one person talking to the bot, so tests read like a chat transcript.
 
 ::
 
-    tg = FakeTelegram()
-    app = build_application(settings, store, request=tg.request,
-                            get_updates_request=tg.updates_request)
+    tg = FakeTelegram()                      # or PollingTelegram(api) for a polling bot
     async with tg.running(app):
         alice = tg.user(1001, "Alice")
         await alice.send("/start TOKEN")
         assert "Welkom" in alice.last_reply
         await alice.press("Overslaan")
 
-Updates are real ``telegram.Update`` objects built from Bot API JSON and fed through
-``Application.process_update``; the bot's answers land in the shared :class:`FakeBotAPI` through
-PTB's own request machinery, so everything between handler and wire is exercised.
+:class:`ChatUser` builds the updates a Telegram client would cause (Bot API JSON, message ids
+shared with the bot's messages, command entities) and reads the bot's answers from the
+:class:`~devtools.standin.FakeBotAPI`. How an update reaches the bot is a :class:`Transport`
+(see :mod:`devtools.transports`): fed straight into ``Application.process_update``, or queued
+for a bot that long-polls the stand-in. Every action returns once the bot has handled it, so
+the same test or script works over either.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from telegram import Message, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from devtools.standin import BOT_ID, BotMessage, FakeBotAPI, FakeRequest, private_chat
+from devtools.standin import BotMessage, FakeBotAPI, private_chat
 
-__all__ = ["DEFAULT_GROUP", "TOKEN", "ChatUser", "FakeTelegram"]
-
-#: A well-formed token for ``ApplicationBuilder().token(...)``; the stand-in accepts any.
-TOKEN = f"{BOT_ID}:AAStandInTestTokenForThemabot"
+__all__ = ["DEFAULT_GROUP", "ChatUser", "NoReply", "Transport"]
 
 #: The group chat :meth:`ChatUser.send_in_group` talks in unless told otherwise.
 DEFAULT_GROUP: dict[str, Any] = {"id": -4001000001, "type": "group", "title": "Team"}
 
-_AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
+class NoReply(AssertionError):
+    """The bot did not handle an update in time (only a transport that waits raises it).
 
-class FakeTelegram:
-    """Telegram as the tests see it: one :class:`FakeBotAPI` plus the users who talk to the bot.
-
-    Attributes:
-        api: the fake server; inspect ``api.calls`` or inject failures (``api.block(...)``).
-        request: PTB request object for ``ApplicationBuilder().request(...)``.
-        updates_request: PTB request object for ``.get_updates_request(...)``.
-        errors: exceptions raised by handlers while no error handler of the app's own existed.
+    The message is one line; :attr:`transcript` holds the chat so far, when known.
     """
 
-    def __init__(self, api: FakeBotAPI | None = None) -> None:
-        self.api = api or FakeBotAPI()
-        self.request = FakeRequest(self.api)
-        self.updates_request = FakeRequest(self.api)
-        self.errors: list[BaseException] = []
-        self._app: _AnyApplication | None = None
+    def __init__(self, reason: str, transcript: str = "") -> None:
+        super().__init__(reason)
+        self.transcript = transcript
 
-    @property
-    def token(self) -> str:
-        """A bot token to build an Application with."""
-        return TOKEN
 
-    def builder(self) -> ApplicationBuilder:  # type: ignore[type-arg]
-        """An ``ApplicationBuilder`` with token and both request objects already wired in."""
-        return (
-            ApplicationBuilder()
-            .token(TOKEN)
-            .request(self.request)
-            .get_updates_request(self.updates_request)
-        )
+class Transport(Protocol):
+    """How a user's update reaches the bot, and when the bot is done with it."""
 
-    @asynccontextmanager
-    async def running(
-        self, app: _AnyApplication, *, start: bool = False, raise_errors: bool = True
-    ) -> AsyncIterator[_AnyApplication]:
-        """Bring ``app`` up as ``run_polling`` would, minus the polling, and down again after.
-
-        Runs ``initialize`` and ``post_init``; with ``start=True`` also ``start`` (job queue),
-        later ``stop``/``post_stop``; always ``shutdown``/``post_shutdown``. Updates are fed
-        with :meth:`process`. With ``raise_errors`` and no error handler of the app's own, an
-        exception in a handler is re-raised from the ``send``/``press`` that caused it instead
-        of only being logged.
-        """
-        collect = raise_errors and not app.error_handlers
-        if collect:
-            app.add_error_handler(self._collect_error)
-        await app.initialize()
-        self._app = app
-        try:
-            if app.post_init:
-                await app.post_init(app)
-            if start:
-                await app.start()
-            try:
-                yield app
-            finally:
-                if start:
-                    if app.running:
-                        await app.stop()
-                    if app.post_stop:
-                        await app.post_stop(app)
-        finally:
-            self._app = None
-            await app.shutdown()
-            if app.post_shutdown:
-                await app.post_shutdown(app)
-            if collect:
-                app.remove_error_handler(self._collect_error)
-
-    async def _collect_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if context.error is not None:
-            self.errors.append(context.error)
+    api: FakeBotAPI
+    """The stand-in server both the users and the bot talk to."""
 
     async def process(self, payload: Mapping[str, Any]) -> Update:
-        """Feed one update (e.g. ``{"message": {...}}``; the id is assigned) to the running app.
+        """Hands one update (e.g. ``{"message": {...}}``; the id is assigned) to the bot.
 
-        Returns the ``Update`` after all blocking handlers finished; re-raises a handler's
-        exception (see :meth:`running`).
+        Returns it as PTB reads it once the bot has handled it, replies sent. Raises an
+        exception the bot's handler raised, or :class:`NoReply`.
         """
-        if self._app is None:
-            raise RuntimeError("no application running: use `async with tg.running(app):`")
-        update = Update.de_json(self.api.make_update(payload), self._app.bot)
-        already_failed = len(self.errors)
-        await self._app.process_update(update)
-        if len(self.errors) > already_failed:
-            raise self.errors[already_failed]
-        return update
-
-    def user(
-        self,
-        user_id: int,
-        first_name: str,
-        *,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str = "nl",
-    ) -> ChatUser:
-        """A person with a private chat with the bot (known to the server from now on)."""
-        user: dict[str, Any] = {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": first_name,
-            "language_code": language_code,
-        }
-        if last_name:
-            user["last_name"] = last_name
-        if username:
-            user["username"] = username
-        return ChatUser(self, user)
+        ...
 
 
 class ChatUser:
@@ -155,30 +64,63 @@ class ChatUser:
 
     _file_numbers = itertools.count(1)
 
-    def __init__(self, tg: FakeTelegram, user: dict[str, Any]) -> None:
-        self.tg = tg
-        self.user = user
-        self.chat_id: int = int(user["id"])
-        self.chat = tg.api.register_chat(private_chat(user)).chat
+    def __init__(
+        self,
+        transport: Transport,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str = "nl",
+    ) -> None:
+        """Makes the person and their private chat with the bot known to the server."""
+        self.transport = transport
+        self.user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        if last_name:
+            self.user["last_name"] = last_name
+        if username:
+            self.user["username"] = username
+        self.chat_id = user_id
+        self.chat = self.api.register_chat(private_chat(self.user)).chat
         self._last_query_id: str | None = None
+        self._before_last_action = 0
 
     def __repr__(self) -> str:
         return f"ChatUser({self.chat_id}, {self.user['first_name']!r})"
 
+    @property
+    def api(self) -> FakeBotAPI:
+        """The stand-in server, for what the driver does not cover."""
+        return self.transport.api
+
+    @property
+    def name(self) -> str:
+        """First and last name, as Telegram shows them."""
+        return " ".join(filter(None, (self.user["first_name"], self.user.get("last_name"))))
+
     # ------------------------------------------------------------------ acting
 
     async def send(self, text: str, *, reply_to: int | None = None) -> Message:
-        """Send ``text`` in the private chat (commands get their entity); returns the Message."""
+        """Send ``text`` in the private chat (commands get their entity); returns the Message.
+
+        ``reply_to`` quotes the bot's message with that id, as Telegram's "reply" does.
+        """
         extra: dict[str, Any] = {}
         if reply_to is not None:
-            extra["reply_to_message"] = self.tg.api.message_json(self._bot_message(reply_to))
-        message = self.tg.api.user_message(self.user, self.chat, text, **extra)
-        return await self._deliver({"message": message})
+            extra["reply_to_message"] = self.api.message_json(self._bot_message(reply_to))
+        message = self.api.user_message(self.user, self.chat, text, **extra)
+        return await self._deliver_message({"message": message}, f"message {_short(text)!r}")
 
     async def edit(self, message: Message, text: str) -> Message:
         """Edit one of this user's messages to ``text``; the bot gets an ``edited_message``."""
-        edited = self.tg.api.edit_user_message(message.chat_id, message.message_id, text)
-        update = await self.tg.process({"edited_message": edited})
+        edited = self.api.edit_user_message(message.chat_id, message.message_id, text)
+        update = await self._deliver({"edited_message": edited}, f"edit to {_short(text)!r}")
         assert update.edited_message is not None
         return update.edited_message
 
@@ -191,7 +133,7 @@ class ChatUser:
                         continue
                     if "callback_data" not in button:
                         raise AssertionError(f"button {label!r} sends no callback: {button}")
-                    await self._callback(message, str(button["callback_data"]))
+                    await self._callback(message, str(button["callback_data"]), repr(label))
                     return
         labels = [b.get("text") for m in self.replies for r in m.inline_keyboard for b in r]
         raise AssertionError(f"no inline button {label!r} in {self}'s chat; there are {labels}")
@@ -205,7 +147,7 @@ class ChatUser:
             message = self._newest(lambda _m: True, "bot message")
         else:
             message = self._bot_message(message_id)
-        await self._callback(message, data)
+        await self._callback(message, data, f"button {data!r}")
 
     async def send_sticker(self, emoji: str = "👍") -> Message:
         """Send a sticker."""
@@ -220,7 +162,7 @@ class ChatUser:
             "is_video": False,
             "emoji": emoji,
         }
-        return await self._send_content(sticker=sticker)
+        return await self._send_content("sticker", sticker=sticker)
 
     async def send_photo(self, caption: str | None = None) -> Message:
         """Send a photo (two sizes, as Telegram delivers), optionally with a caption."""
@@ -233,7 +175,7 @@ class ChatUser:
         extra: dict[str, Any] = {"photo": sizes}
         if caption is not None:
             extra["caption"] = caption
-        return await self._send_content(**extra)
+        return await self._send_content("photo", **extra)
 
     async def send_voice(self, duration: int = 3) -> Message:
         """Send a voice message of ``duration`` seconds."""
@@ -244,13 +186,13 @@ class ChatUser:
             "duration": duration,
             "mime_type": "audio/ogg",
         }
-        return await self._send_content(voice=voice)
+        return await self._send_content("voice message", voice=voice)
 
     async def send_document(
         self, filename: str, content: bytes, caption: str | None = None
     ) -> Message:
         """Send a file; the bot can fetch ``content`` back through getFile."""
-        file_id = self.tg.api.register_file(content, f"documents/{filename}")
+        file_id = self.api.register_file(content, f"documents/{filename}")
         document = {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",
@@ -260,19 +202,27 @@ class ChatUser:
         extra: dict[str, Any] = {"document": document}
         if caption is not None:
             extra["caption"] = caption
-        return await self._send_content(**extra)
+        return await self._send_content(f"document {filename!r}", **extra)
 
     async def send_in_group(self, text: str, group: Mapping[str, Any] | None = None) -> Message:
         """Send ``text`` from this user in a group chat (:data:`DEFAULT_GROUP` by default)."""
-        message = self.tg.api.user_message(self.user, group or DEFAULT_GROUP, text)
-        return await self._deliver({"message": message})
+        message = self.api.user_message(self.user, group or DEFAULT_GROUP, text)
+        return await self._deliver_message({"message": message}, f"group message {_short(text)!r}")
 
     # ------------------------------------------------------------------ reading
 
     @property
     def replies(self) -> list[BotMessage]:
         """The bot's messages in this chat that still exist, oldest first, edits applied."""
-        return self.tg.api.messages(self.chat_id)
+        return self.api.messages(self.chat_id)
+
+    @property
+    def new_replies(self) -> list[BotMessage]:
+        """The bot's messages that appeared in this chat since this user's last action began.
+
+        Messages the bot edited in answer are not new: look at :attr:`replies` for those.
+        """
+        return [m for m in self.replies if m.message_id > self._before_last_action]
 
     @property
     def last_reply(self) -> str:
@@ -314,14 +264,14 @@ class ChatUser:
         """
         if self._last_query_id is None:
             raise AssertionError(f"{self} has not pressed a button")
-        answer = self.tg.api.callback_answer(self._last_query_id)
+        answer = self.api.callback_answer(self._last_query_id)
         if answer is None:
             raise AssertionError(f"the bot did not answer {self}'s last callback query")
         return answer.text
 
     def transcript(self) -> str:
         """The private chat as text, one line per message in order, for assertion messages."""
-        state = self.tg.api.chats[self.chat_id]
+        state = self.api.chats[self.chat_id]
         lines: dict[int, str] = {}
         for incoming in state.incoming:
             lines[incoming["message_id"]] = f"{self.user['first_name']}: {_describe(incoming)}"
@@ -332,30 +282,43 @@ class ChatUser:
 
     # ------------------------------------------------------------------ internals
 
-    async def _deliver(self, payload: Mapping[str, Any]) -> Message:
-        update = await self.tg.process(payload)
+    async def _deliver(self, payload: Mapping[str, Any], what: str) -> Update:
+        """Hands an update to the bot through the transport; ``what`` names it in errors."""
+        self._before_last_action = self.api.chats[self.chat_id].last_message_id
+        try:
+            return await self.transport.process(payload)
+        except NoReply as late:
+            replies = self.new_replies
+            last = _short(replies[-1].shown, 160) if replies else "none"
+            raise NoReply(
+                f"{self.name}'s {what} got no answer: {late} (new replies: {last})",
+                self.transcript(),
+            ) from None
+
+    async def _deliver_message(self, payload: Mapping[str, Any], what: str) -> Message:
+        update = await self._deliver(payload, what)
         assert update.message is not None
         return update.message
 
-    async def _send_content(self, **content: Any) -> Message:
-        message = self.tg.api.user_message(self.user, self.chat, None, **content)
-        return await self._deliver({"message": message})
+    async def _send_content(self, what: str, **content: Any) -> Message:
+        message = self.api.user_message(self.user, self.chat, None, **content)
+        return await self._deliver_message({"message": message}, what)
 
-    async def _callback(self, message: BotMessage, data: str) -> None:
-        query_id = self.tg.api.new_callback_query_id()
+    async def _callback(self, message: BotMessage, data: str, what: str) -> None:
+        query_id = self.api.new_callback_query_id()
         self._last_query_id = query_id
         query = {
             "id": query_id,
             "from": self.user,
-            "message": self.tg.api.message_json(message),
+            "message": self.api.message_json(message),
             "chat_instance": f"ci{self.chat_id}",
             "data": data,
         }
-        await self.tg.process({"callback_query": query})
+        await self._deliver({"callback_query": query}, f"press on {what}")
 
     def _file(self, folder: str, extension: str) -> tuple[str, str]:
         number = next(self._file_numbers)
-        file_id = self.tg.api.register_file(b"\0" * 16, f"{folder}/file_{number}.{extension}")
+        file_id = self.api.register_file(b"\0" * 16, f"{folder}/file_{number}.{extension}")
         return file_id, f"u{file_id}"
 
     def _newest(self, wanted: Callable[[BotMessage], bool], what: str) -> BotMessage:
@@ -373,3 +336,9 @@ def _describe(message: Mapping[str, Any]) -> str:
         return str(message["text"])
     kind = next((k for k in ("sticker", "photo", "voice", "document") if k in message), "message")
     return f"<{kind}>"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` on one line, cut to ``limit`` characters: long answers stay readable in errors."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
