@@ -1,5 +1,7 @@
 # Every target creates .venv and installs the project on first use; later runs are quick
-# because the stamp file only changes when pyproject.toml does.
+# because the stamp file only changes when a pyproject.toml does. The developer tools
+# (devtools/: Bot API stand-in, chat driver, demo) are a distribution of their own, installed
+# beside the bot so that the bot's wheel does not carry them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,10 +11,10 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml devtools/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./devtools
 	@touch $(STAMP)
 
 run: $(STAMP)
