@@ -111,15 +111,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return run(settings)
         if args.command == "demo":
-            from bot.demo import run_demo
-
-            return asyncio.run(run_demo(args.output))
+            return offline_demo(args.output)
         if args.command == "template":
             return template_check(args)
         return asyncio.run(_dispatch(settings, args))
     except (SettingsError, TemplateError, CliError) as exc:
         print(f"themabot: {exc}", file=sys.stderr)
         return 2
+
+
+def offline_demo(output: Path) -> int:
+    """Runs the offline demo, which ships with the developer tools rather than the bot."""
+    try:
+        from devtools.demo import run_demo
+    except ModuleNotFoundError as missing:
+        # Anything else missing is a broken installation, not a missing extra: show it.
+        if (missing.name or "").partition(".")[0] != "devtools":
+            raise
+        raise CliError(
+            "the demo is part of the developer tools, which are not installed here: "
+            "run `make demo` from a checkout, or `pip install -e ./devtools` there"
+        ) from None
+    return asyncio.run(run_demo(output))
 
 
 def run(settings: Settings) -> int:

@@ -167,3 +167,17 @@ def test_withdraw_a_colleague_or_an_unopened_invite(db, capsys):
     assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
     assert main(["withdraw", "--round", "1", "--name", "Alice"]) == 2
     assert "nobody called 'Alice'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("missing", ["devtools", "devtools.demo"])
+def test_demo_without_the_developer_tools_says_how_to_get_them(
+    db, capsys, monkeypatch, missing: str
+):
+    # As in an installed bot without themabot-devtools: the import of the demo fails.
+    monkeypatch.delitem(sys.modules, "devtools.demo", raising=False)
+    monkeypatch.setitem(sys.modules, missing, None)
+    assert main(["demo", "--output", str(db.parent / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "developer tools" in err and "make demo" in err and "pip install -e ./devtools" in err
+    assert not (db.parent / "out").exists()

@@ -14,9 +14,8 @@ import docx
 import openpyxl
 import pytest
 
-from bot import demo
-from bot.demo import DemoError, DemoScript, load_script, run_demo
 from conversations.template import load_template
+from devtools.demo import DemoError, DemoScript, load_script, play, run_demo
 
 # Every spelling of the police the sample answers use; the overview must show one partner.
 POLICE = re.compile(r"politie|wijkagent", re.IGNORECASE)
@@ -156,7 +155,7 @@ niveau = "heel belangrijk"
 async def test_a_reply_without_document_fails_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(demo, "FORMATS", ("html", "pdf"))
+    monkeypatch.setattr(play, "FORMATS", ("html", "pdf"))
     exit_code = await run_demo(tmp_path, io.StringIO())
     assert exit_code == 1
     error = capsys.readouterr().err.strip()
