@@ -2,8 +2,8 @@
 
 ::
 
-    tg = FakeTelegram()                      # or PollingTelegram(api) for a polling bot
-    async with tg.running(app):
+    tg = FakeTelegram()
+    async with tg.running(app):              # or tg = PollingTelegram(api) beside a polling bot
         alice = tg.user(1001, "Alice")
         await alice.send("/start TOKEN")
         assert "Welkom" in alice.last_reply

@@ -20,7 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from telegram.ext import Application, ContextTypes
 
@@ -343,7 +343,9 @@ def _document(new: list[BotMessage], what: str) -> BotMessage:
 
 
 @asynccontextmanager
-async def _polling(app: Application, errors: list[BaseException]) -> AsyncIterator[None]:
+async def _polling(
+    app: Application[Any, Any, Any, Any, Any, Any], errors: list[BaseException]
+) -> AsyncIterator[None]:
     """Runs the bot as ``themabot run`` does (:func:`bot.polling.serve`) until the block ends.
 
     Polling that ends before that (Ctrl+C, or a crash) is put in ``errors``, so whoever waits
