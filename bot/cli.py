@@ -166,9 +166,9 @@ def template_check(args: argparse.Namespace) -> int:
 
 
 async def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.store import Store
+    from storage import open_store
 
-    store = await Store.open(settings.db)
+    store = await open_store(settings.db)
     try:
         if args.command == "round":
             if args.round_command == "create":

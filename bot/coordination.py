@@ -32,19 +32,19 @@ from reports.partners import normalise_partner
 from reports.progress import Category, RoundProgress, round_progress
 from reports.render import DEFAULT_FORMAT, FORMATS, UnknownFormatError, filename, format_key, render
 from reports.summary import summary_text
+from storage import Reader
 from storage.records import Round, RoundSnapshot
-from storage.store import Tx
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
-async def active_round(tx: Tx, user_id: int) -> Round | None:
+async def active_round(tx: Reader, user_id: int) -> Round | None:
     """Returns the round a coordinator works on: the one they picked, else the newest."""
-    row = await tx.coordinator(user_id)
-    if row is not None and row["active_round_id"] is not None:
-        round_ = await tx.get_round(row["active_round_id"])
+    coordinator = await tx.coordinator(user_id)
+    if coordinator is not None and coordinator.active_round_id is not None:
+        round_ = await tx.get_round(coordinator.active_round_id)
         if round_ is not None:
             return round_
     rounds = await tx.list_rounds()
@@ -52,7 +52,7 @@ async def active_round(tx: Tx, user_id: int) -> Round | None:
 
 
 async def _as_coordinator(
-    update: Update, context: Context, read: Callable[[Tx, Round], Awaitable[T | None]]
+    update: Update, context: Context, read: Callable[[Reader, Round], Awaitable[T | None]]
 ) -> tuple[T, Catalogue] | None:
     """Checks the role and reads the active round with ``read``, in one transaction.
 
@@ -78,11 +78,11 @@ async def _as_coordinator(
     return found, t
 
 
-async def _the_round(_tx: Tx, round_: Round) -> Round:
+async def _the_round(_tx: Reader, round_: Round) -> Round:
     return round_
 
 
-async def _the_snapshot(tx: Tx, round_: Round) -> RoundSnapshot | None:
+async def _the_snapshot(tx: Reader, round_: Round) -> RoundSnapshot | None:
     return await tx.snapshot(round_.id)
 
 

@@ -41,7 +41,7 @@ from bot.standin import BotMessage, FakeBotAPI, file_base_url, private_chat, ser
 from bot.texts import Catalogue, catalogue, plain
 from conversations.template import Question, QuestionKind, Template, Theme, load_template
 from reports import FORMATS as DOCUMENT_FORMATS
-from storage.store import Store
+from storage import Store, open_store
 
 __all__ = ["DemoColleague", "DemoError", "DemoScript", "load_script", "run_demo"]
 
@@ -379,7 +379,7 @@ class Demo:
             stack.push_async_callback(runner.cleanup)
             self.say(f"Bot API stand-in on {base_url} (nothing leaves this machine)")
 
-            store = await Store.open(workdir / "themabot-demo.db")
+            store = await open_store(workdir / "themabot-demo.db")
             stack.push_async_callback(store.close)
             tokens = await self._set_up_round(store)
 

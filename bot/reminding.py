@@ -59,10 +59,9 @@ from reports.progress import (
     colleague_progress,
     round_progress,
 )
-from storage import reminders as claims
-from storage.records import Participant, Round
-from storage.reminders import MAX_SEND_ATTEMPTS, ClaimOutcome
-from storage.store import Tx
+from storage import Reader, Writer
+from storage.contract import MAX_SEND_ATTEMPTS
+from storage.records import ClaimOutcome, Participant, Round
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +99,11 @@ class Colleague:
     subject: ReminderSubject
 
 
-async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Colleague:
+async def load_colleague(tx: Reader, round_: Round, participant: Participant) -> Colleague:
     """Returns what is left for one colleague and what the schedule needs, from the store."""
     answered = {SlotRef(a.theme_key, a.question_key) for a in await tx.answers_of(participant.id)}
     progress = colleague_progress(round_.template, participant, answered)
-    past = await claims.history(tx, participant.id)
+    past = await tx.claim_history(participant.id)
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
         invited_at=participant.invited_at,
@@ -288,7 +287,7 @@ class _Claimed:
 
 
 async def _decide_and_claim(
-    tx: Tx,
+    tx: Writer,
     round_: Round,
     participant_id: int,
     now: datetime,
@@ -313,11 +312,11 @@ async def _decide_and_claim(
             now=now,
             calendar=calendar,
         )
-        await claims.supersede(tx, participant.id, superseded, now)
+        await tx.supersede_reminders(participant.id, superseded, now)
         if slot is None:
             return None
         key, kind = slot.key, slot.kind
-    attempt = await claims.claim(tx, participant.id, key, now)
+    attempt = await tx.claim_reminder(participant.id, key, now)
     if not attempt:
         # Taken already: a double press within the minute, or a process on an older view.
         return None
@@ -349,7 +348,7 @@ async def _remind_round(
                 continue
             outcome = await deliver(bot, claimed.chat_id, claimed.message, sleep)
             async with s.db.write() as tx:
-                await claims.record(tx, claimed.participant_id, claimed.slot_key, outcome)
+                await tx.record_reminder(claimed.participant_id, claimed.slot_key, outcome)
                 if outcome is ClaimOutcome.UNREACHABLE:
                     await tx.mark_unreachable(claimed.participant_id, now)
             # A failed manual slot is never tried again (its key is for that minute only).
@@ -523,7 +522,7 @@ def schedule(app: Application) -> None:
 # --- colleague buttons -------------------------------------------------------------------
 
 
-async def _owned(tx: Tx, callback: Callback | None, user_id: int) -> Participant | None:
+async def _owned(tx: Reader, callback: Callback | None, user_id: int) -> Participant | None:
     """Returns the participant a button was made for, if the presser is that participant."""
     return None if callback is None else await owned(tx, callback.owner, user_id)
 
@@ -547,7 +546,7 @@ async def on_snooze(update: Update, context: Context) -> None:
         if participant is not None and choice is not None:
             round_ = await tx.get_round(participant.round_id)
             until = snooze_until(choice, now, round_.template.reminders, calendar)
-            await claims.snooze(tx, participant.id, until)
+            await tx.snooze(participant.id, until)
     if participant is None or until is None:
         await _expired(update, s, participant)
         return
@@ -586,7 +585,7 @@ async def on_away(update: Update, context: Context) -> None:
         return
     async with s.db.write() as tx:
         # Paused up to and including the day before: the reminder may come on the day back.
-        await claims.pause(tx, participant.id, back - timedelta(days=1))
+        await tx.pause(participant.id, back - timedelta(days=1))
     await acknowledge(query)
     await drop_keyboard(query)
     await reply(update, t("reminder_away_set", date=t.date(back)))

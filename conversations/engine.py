@@ -20,6 +20,20 @@ from conversations.template import Question, QuestionKind, Template
 MAX_ANSWER_CHARS = 20_000  # an answer grown by appends; far beyond any sensible contribution
 
 
+class AnswerSource(StrEnum):
+    """How a version of an answer came about; kept in the answer's history."""
+
+    ANSWER = "answer"  # typed as the answer to the question asked
+    APPEND = "append"  # added to the previous answer ("add to previous answer")
+    EDIT = "edit"  # the colleague edited the message that gave (part of) the answer
+    CHOICE = "choice"  # an option of a choice question, pressed or typed
+
+    @property
+    def replaces_parts(self) -> bool:
+        """A fresh answer replaces every part: edits of the old messages no longer apply."""
+        return self in (AnswerSource.ANSWER, AnswerSource.CHOICE)
+
+
 class Mode(StrEnum):
     """What the next text message means."""
 
@@ -215,7 +229,7 @@ class SaveAnswer:
 
     slot: SlotRef
     parts: tuple[str, ...]
-    source: str  # answer | append | edit | choice
+    source: AnswerSource
     message_id: int | None = None
     part: int = 0
 
@@ -501,7 +515,7 @@ def _on_text(state: IntakeState, text: str, message_id: int | None) -> Decision:
         return Decision(replies=(Note("empty_answer"),))
     if len(value) > MAX_ANSWER_CHARS:
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
-    source = "choice" if question.kind is QuestionKind.CHOICE else "answer"
+    source = AnswerSource.CHOICE if question.kind is QuestionKind.CHOICE else AnswerSource.ANSWER
     save = SaveAnswer(slot, (value,), source, message_id)
     answers = {**state.answers, slot: StoredAnswer((value,))}
     return _after_save(
@@ -536,7 +550,7 @@ def _append_text(
     parts = (*previous.parts, addition)
     if sum(len(p) + 1 for p in parts) > MAX_ANSWER_CHARS:
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
-    save = SaveAnswer(slot, parts, "append", message_id, part=len(parts) - 1)
+    save = SaveAnswer(slot, parts, AnswerSource.APPEND, message_id, part=len(parts) - 1)
     answers = {**state.answers, slot: StoredAnswer(parts)}
     nxt = _advance(state, answers, index, append_target=index)
     return Decision((save, *nxt.changes), (Note("appended"), *nxt.replies))
@@ -595,7 +609,7 @@ def _on_choose(state: IntakeState, at: int, option: int) -> Decision:
     if question.kind is not QuestionKind.CHOICE or not 0 <= option < len(question.options):
         return EXPIRED
     value = question.options[option]
-    save = SaveAnswer(slot, (value,), "choice")
+    save = SaveAnswer(slot, (value,), AnswerSource.CHOICE)
     answers = {**state.answers, slot: StoredAnswer((value,))}
     asking = state if state.mode is not Mode.APPENDING else replace(state, mode=Mode.ASKING)
     return _after_save(asking, answers, index, save, appendable=False)
@@ -654,7 +668,7 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
     title = state.template.theme(slot.theme_key)
     return Decision(
-        changes=(SaveAnswer(slot, parts, "edit", part=part),),
+        changes=(SaveAnswer(slot, parts, AnswerSource.EDIT, part=part),),
         replies=(
             Note("edit_saved", {"question": question.text, "theme": title.title if title else ""}),
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conversations.engine import SlotRef
+from conversations.engine import Mode, SlotRef
 from conversations.template import parse_template
 from reports.progress import State, colleague_progress, round_progress
 from storage.records import Invite, Participant, Round, RoundSnapshot
@@ -48,7 +48,7 @@ def participant(themes: tuple[str, ...], **kw) -> Participant:
         name="Alice",
         language="nl",
         theme_keys=themes,
-        mode="asking",
+        mode=Mode.ASKING,
         cursor=None,
         submitted_at=None,
         joined_at=NOW,

@@ -12,7 +12,7 @@ from telegram.ext import Application, ContextTypes
 from bot.app import build_application
 from bot.settings import Settings
 from conversations.template import Template, load_template
-from storage.store import Store
+from storage import Store, open_store
 from tests.auxil.chat import ChatUser, FakeTelegram
 
 COORDINATOR_ID = 9001
@@ -55,7 +55,7 @@ class Harness:
 
     async def start(self) -> None:
         self._stack = AsyncExitStack()
-        self.store = await Store.open(self.db_path)
+        self.store = await open_store(self.db_path)
         self.app = build_application(
             self.settings,
             self.store,
