@@ -42,6 +42,14 @@ from storage.records import (
 MAX_SEND_ATTEMPTS = 3
 
 
+class StoreUnavailable(Exception):
+    """The database cannot take the write (or read) now: disk full, I/O error, locked, gone.
+
+    Nothing of the failed transaction is stored. The caller keeps what it was handling and
+    tries again later; it is not a bug in the caller.
+    """
+
+
 class RoundReads(Protocol):
     """Rounds and their invites, read."""
 
@@ -355,7 +363,8 @@ class Store(Protocol):
 
     def write(self) -> AbstractAsyncContextManager[Writer]:
         """One write transaction: it commits only if the block succeeds, and the changes are
-        durable once the block has returned."""
+        durable once the block has returned. Raises StoreUnavailable when the database
+        cannot take it (then nothing of the block is stored)."""
         ...
 
     async def schema_version(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 
@@ -9,7 +10,9 @@ import pytest
 
 from conversations.template import load_template
 from storage import hash_token
+from storage.contract import StoreUnavailable
 from storage.sqlite import SqliteStore, migrations
+from storage.sqlite.store import is_unavailable
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -73,3 +76,52 @@ async def test_a_second_process_sees_what_was_committed(store, tmp_path):
             assert [r.name for r in await tx.list_rounds()] == ["Gedeeld"]
     finally:
         await other.close()
+
+
+async def test_a_full_disk_is_store_unavailable_and_keeps_what_was_committed(tmp_path):
+    store = await SqliteStore.open(tmp_path / "full.db")
+    async with store.write() as tx:
+        round_ = await tx.create_round("Vol", load_template("ivp"), None, NOW)
+    size = (tmp_path / "full.db").stat().st_size // 4096 + 8
+    await store.close()
+    # A page limit just above what is there: the next big write finds the "disk" full.
+    store = await SqliteStore.open(tmp_path / "full.db", pragmas={"max_page_count": str(size)})
+    try:
+        with pytest.raises(StoreUnavailable):
+            async with store.write() as tx:
+                for i in range(500):
+                    await tx.set_meta(f"k{i}", "x" * 2000)
+        async with store.read() as tx:
+            assert [r.id for r in await tx.list_rounds()] == [round_.id]
+            assert await tx.get_meta("k0") is None
+        async with store.write() as tx:  # a small write still fits
+            await tx.set_meta("small", "ok")
+    finally:
+        await store.close()
+
+
+async def test_blocks_that_arrive_together_share_a_commit_and_fail_alone(store):
+    async with store.write() as tx:
+        round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+
+    async def block(i: int) -> None:
+        async with store.write() as tx:
+            await tx.set_meta(f"k{i}", str(i))
+            if i == 7:
+                raise ValueError("this block fails")
+
+    results = await asyncio.gather(*(block(i) for i in range(20)), return_exceptions=True)
+    assert [i for i, r in enumerate(results) if r is not None] == [7]
+    assert isinstance(results[7], ValueError)
+    async with store.read() as tx:
+        stored = [await tx.get_meta(f"k{i}") for i in range(20)]
+        assert [r.id for r in await tx.list_rounds()] == [round_.id]
+    assert stored == [None if i == 7 else str(i) for i in range(20)]
+
+
+def test_sqlite_errors_of_the_database_itself_are_told_apart_from_mistakes():
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+    typo = sqlite3.OperationalError("no such table: nope")
+    typo.sqlite_errorcode = sqlite3.SQLITE_ERROR
+    assert is_unavailable(full) and not is_unavailable(typo)
