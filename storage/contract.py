@@ -6,8 +6,9 @@ Each aggregate has a *reads* protocol and a *writes* protocol that extends it:
 * participants and their answers (:class:`ParticipantReads`, :class:`ParticipantWrites`),
 * reminder claims (:class:`ReminderReads`, :class:`ReminderWrites`),
 * coordinators and partner merges (:class:`CoordinationReads`, :class:`CoordinationWrites`),
-* meta: settings the bot keeps and the record of handled updates (:class:`MetaReads`,
-  :class:`MetaWrites`).
+* meta: values the bot keeps about itself (:class:`MetaReads`, :class:`MetaWrites`),
+* deliveries: the inbox of received updates and the outbox of messages to send
+  (:class:`DeliveryReads`, :class:`DeliveryWrites`).
 
 ``Store.read()`` hands out a :class:`Reader` (all reads, one consistent view, never waiting for
 a writer); ``Store.write()`` a :class:`Writer` (reads and writes in one transaction that commits
@@ -18,7 +19,7 @@ test-suite (tests/storage/test_contract.py) is what any backend must pass unchan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
@@ -29,10 +30,15 @@ from storage.records import (
     Answer,
     AnswerLink,
     AnswerVersion,
+    Arrival,
     ClaimHistory,
     ClaimOutcome,
     Coordinator,
+    InboxEntry,
     Invite,
+    Lane,
+    Letter,
+    OutboxMessage,
     Participant,
     Round,
     RoundSnapshot,
@@ -322,10 +328,37 @@ class MetaReads(Protocol):
 
 
 class MetaWrites(MetaReads, Protocol):
-    """Values the bot keeps about itself, and the updates it handled, changed."""
+    """Values the bot keeps about itself, changed."""
 
     async def set_meta(self, key: str, value: str) -> None:
         """Stores a value under a key."""
+        ...
+
+
+class DeliveryReads(Protocol):
+    """The inbox (updates received, not yet handled) and the outbox (messages to send), read."""
+
+    async def pending_updates(self) -> list[InboxEntry]:
+        """Returns the received updates not handled yet, in arrival order."""
+        ...
+
+    async def pending_messages(
+        self, lane: Lane, *, due: datetime | None = None, limit: int = 1000
+    ) -> list[OutboxMessage]:
+        """Returns queued messages of a lane in sending order; with ``due``, only those whose
+        ``not_before`` has passed by then."""
+        ...
+
+
+class DeliveryWrites(DeliveryReads, Protocol):
+    """The inbox and the outbox, changed."""
+
+    async def receive_updates(self, arrivals: Sequence[Arrival], now: datetime) -> list[InboxEntry]:
+        """Writes received updates into the inbox; returns those that are new, in order.
+
+        A redelivery (same update id *and* fingerprint as one received in the last two days)
+        is not new. Also forgets handled updates older than that.
+        """
         ...
 
     async def claim_update(self, update_id: int, fingerprint: str, now: datetime) -> bool:
@@ -333,12 +366,45 @@ class MetaWrites(MetaReads, Protocol):
 
         A redelivery (Telegram resends updates whose offset was not confirmed before a crash)
         has the same id *and* the same fingerprint (chat, message, query); a new update that
-        happens to reuse an old id does not, and is handled.
+        happens to reuse an old id does not, and is handled. Claiming drops the update's
+        content from the inbox.
         """
         ...
 
+    async def forget_update(self, update_id: int, fingerprint: str) -> None:
+        """Removes an update from the inbox altogether (a stranger's: nothing of theirs stays)."""
+        ...
 
-class Reader(RoundReads, ParticipantReads, ReminderReads, CoordinationReads, MetaReads, Protocol):
+    async def queue_messages(
+        self,
+        chat_id: int,
+        letters: Sequence[Letter],
+        lane: Lane,
+        now: datetime,
+        *,
+        not_before: datetime | None = None,
+    ) -> list[OutboxMessage]:
+        """Queues messages for a chat, in this order; returns them as queued."""
+        ...
+
+    async def messages_sent(self, message_ids: Iterable[int]) -> None:
+        """Removes delivered messages from the outbox."""
+        ...
+
+    async def message_failed(self, message_id: int, retry_at: datetime | None) -> None:
+        """Counts a failed send; the message waits until ``retry_at``, or is dropped (None)."""
+        ...
+
+
+class Reader(
+    RoundReads,
+    ParticipantReads,
+    ReminderReads,
+    CoordinationReads,
+    MetaReads,
+    DeliveryReads,
+    Protocol,
+):
     """Every read, in one consistent view of the database."""
 
 
@@ -349,6 +415,7 @@ class Writer(
     ReminderWrites,
     CoordinationWrites,
     MetaWrites,
+    DeliveryWrites,
     Protocol,
 ):
     """Every read and write, in one transaction."""

@@ -139,3 +139,58 @@ class RoundSnapshot:
     answers: tuple[Answer, ...]
     pending_invites: tuple[Invite, ...] = ()  # colleague invites nobody has opened yet
     partner_merges: dict[str, str] = field(default_factory=dict)  # normalised name -> canonical
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An update as Telegram handed it over, before it is in the inbox."""
+
+    update_id: int
+    fingerprint: str  # what identifies it besides its id, which Telegram may reuse
+    chat_id: int | None
+    payload: str  # the update's JSON as received
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """An update in the inbox, waiting to be handled (or being handled)."""
+
+    id: int  # arrival order
+    update_id: int
+    fingerprint: str
+    chat_id: int | None
+    payload: str
+    received_at: datetime
+
+
+class Lane(StrEnum):
+    """Which messages go first: replies never wait behind bulk messages."""
+
+    REPLY = "reply"
+    BULK = "bulk"
+
+
+# Inline buttons as stored: rows of (label, callback data). No Telegram types below the shell.
+Keyboard = tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message to queue: Telegram HTML and its buttons."""
+
+    text: str
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A queued message, sent in ``id`` order within its chat."""
+
+    id: int
+    chat_id: int
+    lane: Lane
+    text: str
+    keyboard: Keyboard | None
+    created_at: datetime
+    not_before: datetime | None = None
+    attempts: int = 0

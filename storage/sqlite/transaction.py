@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.records import RoundSnapshot
 from storage.sqlite.answers import AnswerQueries
 from storage.sqlite.coordination import CoordinationQueries
+from storage.sqlite.deliveries import DeliveryQueries
 from storage.sqlite.meta import MetaQueries
 from storage.sqlite.participants import ParticipantQueries
 from storage.sqlite.reminders import ReminderQueries
@@ -18,6 +19,7 @@ class SqliteTransaction(
     ReminderQueries,
     CoordinationQueries,
     MetaQueries,
+    DeliveryQueries,
 ):
     """Implements storage.contract.Writer (and Reader, on a read-only connection)."""
 

@@ -13,9 +13,12 @@ from storage import Store
 from storage.contract import MAX_SEND_ATTEMPTS
 from storage.records import (
     AnswerLink,
+    Arrival,
     ClaimOutcome,
     Coordinator,
     Invite,
+    Lane,
+    Letter,
     Participant,
     Round,
 )
@@ -375,3 +378,73 @@ async def test_update_ids_are_claimed_once_but_a_reused_id_is_a_new_update(store
         assert await tx.claim_update(5, "m:1:99:0", NOW)
         # The same id and message long after Telegram could redeliver it: new again.
         assert await tx.claim_update(5, "m:1:99:0", NOW + timedelta(days=3))
+
+
+# --- deliveries: the inbox and the outbox ------------------------------------------------
+
+
+def arrival(update_id: int, chat_id: int = 1001, message_id: int | None = None) -> Arrival:
+    message_id = update_id if message_id is None else message_id
+    return Arrival(
+        update_id, f"m:{chat_id}:{message_id}:0", chat_id, f'{{"update_id": {update_id}}}'
+    )
+
+
+async def test_received_updates_wait_in_the_inbox_until_claimed(store):
+    async with store.write() as tx:
+        new = await tx.receive_updates([arrival(1), arrival(2, 1002), arrival(3)], NOW)
+    assert [e.update_id for e in new] == [1, 2, 3] and new[1].chat_id == 1002
+    async with store.write() as tx:
+        # Redelivered after a crash before the offset was confirmed: nothing new.
+        assert await tx.receive_updates([arrival(2, 1002), arrival(4)], NOW) == [
+            *[e for e in await tx.pending_updates() if e.update_id == 4]
+        ]
+        assert await tx.claim_update(2, "m:1002:2:0", NOW)
+        assert not await tx.claim_update(2, "m:1002:2:0", NOW)
+    async with store.read() as tx:
+        pending = await tx.pending_updates()
+    assert [e.update_id for e in pending] == [1, 3, 4]
+    assert pending[0].payload == '{"update_id": 1}' and pending[0].received_at == NOW
+
+
+async def test_a_handled_update_is_not_received_again_but_a_reused_id_is(store):
+    async with store.write() as tx:
+        await tx.receive_updates([arrival(5)], NOW)
+        assert await tx.claim_update(5, "m:1001:5:0", NOW)
+        assert await tx.receive_updates([arrival(5)], NOW) == []
+        (reused,) = await tx.receive_updates([arrival(5, message_id=99)], NOW)
+    assert reused.fingerprint == "m:1001:99:0"
+
+
+async def test_a_forgotten_update_leaves_nothing(store):
+    async with store.write() as tx:
+        await tx.receive_updates([arrival(7, 666)], NOW)
+        await tx.forget_update(7, "m:666:7:0")
+    async with store.read() as tx:
+        assert await tx.pending_updates() == []
+
+
+async def test_the_outbox_keeps_order_lanes_and_retries(store):
+    later = NOW + timedelta(minutes=5)
+    keyboard = ((("Overslaan", "v1:sk:1:0"), ("Terug", "v1:bk:1:0")),)
+    async with store.write() as tx:
+        first, second = await tx.queue_messages(
+            1001, [Letter("één", keyboard), Letter("twee")], Lane.REPLY, NOW
+        )
+        (bulk,) = await tx.queue_messages(
+            1002, [Letter("herinnering")], Lane.BULK, NOW, not_before=later
+        )
+    assert first.keyboard == keyboard and second.keyboard is None and first.id < second.id
+    async with store.read() as tx:
+        assert await tx.pending_messages(Lane.REPLY) == [first, second]
+        assert await tx.pending_messages(Lane.BULK, due=NOW) == []
+        assert await tx.pending_messages(Lane.BULK, due=later) == [bulk]
+    async with store.write() as tx:
+        await tx.messages_sent([first.id])
+        await tx.message_failed(second.id, later)
+        await tx.message_failed(bulk.id, None)  # given up
+    async with store.read() as tx:
+        (retry,) = await tx.pending_messages(Lane.REPLY)
+        assert await tx.pending_messages(Lane.REPLY, due=NOW) == []
+        assert await tx.pending_messages(Lane.BULK) == []
+    assert retry.id == second.id and retry.attempts == 1 and retry.not_before == later
