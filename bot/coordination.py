@@ -24,9 +24,9 @@ from bot.links import deep_link
 from bot.render import shorten
 from bot.sending import acknowledge, split_text
 from bot.services import services
-from bot.texts import Catalogue, Markup, catalogue
 from conversations.answers import MAX_NAME_CHARS, clean_name
 from conversations.template import Template
+from conversations.texts import Catalogue, Markup, catalogue
 from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
 from reports.progress import Category, RoundProgress, round_progress

@@ -38,7 +38,6 @@ from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
-from bot.texts import Catalogue, Markup, catalogue
 from conversations.engine import SlotRef
 from conversations.reminders import (
     ReminderSubject,
@@ -52,6 +51,7 @@ from conversations.reminders import (
     snooze_until,
 )
 from conversations.template import ReminderPolicy
+from conversations.texts import Catalogue, Markup, catalogue
 from reports.progress import (
     ColleagueProgress,
     RoundProgress,
@@ -160,10 +160,10 @@ def reminder_keyboard(t: Catalogue, participant_id: int) -> InlineKeyboardMarkup
         [
             [button(t.button("continue"), Action.CONTINUE)],
             [
-                button(t("button_reminder_tomorrow"), Action.SNOOZE, 1),
-                button(t("button_reminder_next_week"), Action.SNOOZE, 7),
+                button(t.button("reminder_tomorrow"), Action.SNOOZE, 1),
+                button(t.button("reminder_next_week"), Action.SNOOZE, 7),
             ],
-            [button(t("button_reminder_away"), Action.AWAY)],
+            [button(t.button("reminder_away"), Action.AWAY)],
         ]
     )
 
@@ -180,7 +180,7 @@ def away_keyboard(
     for weeks in AWAY_WEEKS:
         back = calendar.next_working_day(today + timedelta(weeks=weeks))
         data = callbacks.make(Action.AWAY, participant_id, back.toordinal())
-        label = t("button_reminder_away_until", date=t.date(back))
+        label = t.button("reminder_away_until", date=t.date(back))
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     continue_data = callbacks.make(Action.CONTINUE, participant_id)
     rows.append([InlineKeyboardButton(t.button("continue"), callback_data=continue_data)])
@@ -619,7 +619,7 @@ async def on_remind(update: Update, context: Context) -> None:
         await reply(update, t("remind_nobody", round=round_.name) + status)
         return
     count = len(names)
-    label = t.count("button_remind_send", count)
+    label = t.button("remind_send", count=count)
     keyboard = InlineKeyboardMarkup(
         [
             [

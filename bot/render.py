@@ -9,10 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import Action
-from bot.texts import Catalogue
 from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
 from conversations.template import QuestionKind, Template
+from conversations.texts import Catalogue
 
 # Limits on escaped lengths: a question message must stay one message below Telegram's 4096.
 CURRENT_ANSWER_CHARS = 1500

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from conversations.texts import catalogue
 from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import labels_for
 from reports.overview import Overview
 
 
@@ -53,6 +53,6 @@ environment = _build_environment()
 def render_html(overview: Overview) -> bytes:
     """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets."""
     page = environment.get_template("overview.html.j2").render(
-        overview=overview, L=labels_for(overview.language), language=overview.language
+        overview=overview, L=catalogue(overview.language).labels, language=overview.language
     )
     return page.encode("utf-8")

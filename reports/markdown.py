@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from html import escape as html_escape
 
+from conversations.texts import Section, catalogue
 from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import Labels, labels_for
 from reports.overview import AnswerEntry, Overview
 
 # Inline syntax: emphasis, code, links/images, raw HTML and entities, tables, strikethrough.
@@ -41,7 +41,7 @@ def _inline(text: str) -> str:
 
 def render_markdown(overview: Overview) -> bytes:
     """Renders the overview as UTF-8 Markdown with the same sections as the HTML document."""
-    lab = labels_for(overview.language)
+    lab = catalogue(overview.language).labels
     lang = overview.language
     out: list[str] = []
     add = out.append
@@ -102,7 +102,7 @@ def _names(names: tuple[str, ...], nobody: str) -> str:
     return ", ".join(_inline(n) for n in names) or nobody
 
 
-def _answer(answer: AnswerEntry, overview: Overview, lab: Labels) -> str:
+def _answer(answer: AnswerEntry, overview: Overview, lab: Section) -> str:
     when = format_datetime(answer.updated_at, overview.language)
     lines = [f"**{_inline(answer.colleague)}** · *{when} · {lab[answer.status]}*", ""]
     if answer.items:
@@ -112,7 +112,7 @@ def _answer(answer: AnswerEntry, overview: Overview, lab: Labels) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _partner_table(overview: Overview, lab: Labels) -> str:
+def _partner_table(overview: Overview, lab: Section) -> str:
     matrix = overview.partners
     if not matrix.rows:
         return f"*{lab['no_partners']}*\n"
@@ -128,7 +128,7 @@ def _partner_table(overview: Overview, lab: Labels) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _gaps(overview: Overview, lab: Labels) -> str:
+def _gaps(overview: Overview, lab: Section) -> str:
     gaps = overview.gaps
     if gaps.empty:
         return f"*{lab['no_gaps']}*\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from conversations.texts import catalogue
 from reports.formatting import clean_text, format_datetime
-from reports.labels import counted, labels_for
 from reports.overview import Overview
 from reports.progress import RoundProgress
 
@@ -17,7 +17,8 @@ def summary_text(overview: Overview, progress: RoundProgress) -> str:
 
     Not escaped for any markup: the caller escapes it for the chat's parse mode.
     """
-    lab = labels_for(overview.language)
+    t = catalogue(overview.language)
+    lab = t.labels
     total = overview.answer_count
     submitted = overview.submitted_answer_count
 
@@ -25,14 +26,14 @@ def summary_text(overview: Overview, progress: RoundProgress) -> str:
     counts = progress.counts()
     if counts:
         people += " — " + " · ".join(
-            counted(lab, f"summary_{category.value}", n) for category, n in counts.items()
+            t.label(f"summary_{category.value}", count=n) for category, n in counts.items()
         )
     lines = [
         f"{lab['summary_title']} {overview.round_name} "
         f"({lab['summary_as_of']} {format_datetime(overview.generated_at, overview.language)})",
         people,
         f"{lab['summary_themes']}: {len(overview.themes_with_input)} {lab['summary_of']} "
-        f"{overview.theme_count}; {counted(lab, 'summary_answers', total)} "
+        f"{overview.theme_count}; {t.label('summary_answers', count=total)} "
         f"({submitted} {lab['submitted']}, {total - submitted} {lab['draft']})",
     ]
     top = overview.partners.rows[:_TOP_PARTNERS]

@@ -23,8 +23,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from conversations.texts import Section, catalogue
 from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import Labels, labels_for
 from reports.overview import AnswerEntry, Overview, PartnerMatrix, ThemeSection
 
 _ACCENT = RGBColor(0x0B, 0x53, 0x94)
@@ -36,7 +36,7 @@ _PORTRAIT_COLUMNS = 4
 
 def render_docx(overview: Overview) -> bytes:
     """Renders the overview as a .docx file: A4, headings per theme and question, tables."""
-    labels = labels_for(overview.language)
+    labels = catalogue(overview.language).labels
     doc = Document()
     _set_up(doc, overview, labels)
     _front_matter(doc, overview, labels)
@@ -69,7 +69,7 @@ def _text(value: str) -> str:
     return clean_text(value)
 
 
-def _set_up(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _set_up(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = "Calibri"
@@ -105,7 +105,7 @@ def _set_up(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
     props.created = created.astimezone(UTC) if created.tzinfo else created
 
 
-def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _front_matter(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     kicker = _add(doc, style="Subtitle")
     kicker.add_run(_text(f"{labels['document_title']} · {overview.template_title}"))
     _add(doc, _text(overview.round_name), "Title")
@@ -146,7 +146,7 @@ def _bookmark(index: int) -> str:
 
 
 def _theme(
-    doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Labels
+    doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Section
 ) -> None:
     heading = _add(doc, _text(theme.title), "Heading 1")
     heading.paragraph_format.page_break_before = index > 0
@@ -170,7 +170,7 @@ def _theme(
             _answer(doc, overview, answer, labels)
 
 
-def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels: Labels) -> None:
+def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels: Section) -> None:
     byline = doc.add_paragraph()
     byline.paragraph_format.keep_with_next = True
     byline.paragraph_format.space_before = Pt(6)
@@ -187,7 +187,7 @@ def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels
         doc.add_paragraph(_text(answer.text))
 
 
-def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> None:
+def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
     wide = len(matrix.themes) > _PORTRAIT_COLUMNS
     if wide:
         _new_section(doc, landscape=True)
@@ -202,7 +202,7 @@ def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> Non
         _new_section(doc, landscape=False)
 
 
-def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> None:
+def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
     headers = [labels["partner"], *(t.title for t in matrix.themes), labels["total"]]
     table = doc.add_table(rows=1, cols=len(headers))
     section = doc.sections[-1]
@@ -245,7 +245,7 @@ def _count_cell(cell: _Cell, count: str, names: str) -> None:
         run.font.color.rgb = _MUTED
 
 
-def _gaps(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _gaps(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     heading = _add(doc, labels["gaps"], "Heading 1")
     _add_bookmark(heading, "gaps", 10_002)
     gaps = overview.gaps

@@ -94,7 +94,7 @@ def _colleague(name: str, state: State, answered: int, open_required: int, **kw)
 def test_progress_title_and_digest_count_the_same_categories():
     from bot.coordination import progress_text
     from bot.reminding import RoundDigest, digest_text
-    from bot.texts import catalogue, plain
+    from conversations.texts import catalogue, plain
     from reports.progress import Category, RoundProgress
 
     progress = RoundProgress(

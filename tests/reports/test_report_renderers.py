@@ -14,7 +14,6 @@ import pytest
 from report_fixtures import NOW, make_snapshot, make_template
 
 from reports import FORMATS, Overview, UnknownFormatError, build_overview, filename, render
-from reports.labels import CATALOGUES
 from reports.progress import round_progress
 from reports.summary import summary_text
 
@@ -297,7 +296,3 @@ def test_summary_text_english() -> None:
     text = summary_text(build_overview(snapshot, NOW), round_progress(snapshot))
     assert "Themes with input: 2 of 3" in text and "Politie (3)" in text
     assert "1 invitation not opened yet" in text
-
-
-def test_label_catalogues_have_the_same_keys() -> None:
-    assert set(CATALOGUES["nl"]) == set(CATALOGUES["en"])
