@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from conversations.texts import DEFAULT_LANGUAGE, known_language
+
 # Keys are identifiers; outside templates write them as they like ("Thema1"). Where people type
 # a theme key (invites), it is matched case-insensitively: see Template.theme_key.
 Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
@@ -108,7 +110,7 @@ class Template(_Strict):
 
     key: Key
     title: str = Field(min_length=1, max_length=200)
-    language: str = Field(default="nl", pattern=r"^(nl|en)$")
+    language: str = DEFAULT_LANGUAGE  # one of LANGUAGES: the language the bot speaks in the round
     description: str = Field(default="", max_length=2000)
     # Asked for every theme; may be empty when every theme has questions of its own.
     questions: list[Question] = Field(default_factory=list)
@@ -116,6 +118,11 @@ class Template(_Strict):
     # Partner aliases: canonical name -> other ways colleagues write it ("wijkagent" -> Politie).
     partner_aliases: dict[str, list[str]] = Field(default_factory=dict)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, language: str) -> str:
+        return known_language(language)
 
     @field_validator("themes")
     @classmethod
