@@ -529,7 +529,7 @@ def _after_save(
 def _append_text(
     state: IntakeState, index: int, slot: SlotRef, text: str, message_id: int | None
 ) -> Decision:
-    addition = clean_text(text)
+    addition = clean_text(text).strip()
     if not addition:
         return Decision(replies=(Note("empty_answer"),))
     previous = state.answers.get(slot, StoredAnswer(()))
@@ -646,7 +646,8 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
     if answer is None or not 0 <= part < len(answer.parts):
         return Decision(replies=(Note("edit_not_an_answer"),))
     question = question_of(state.template, slot)
-    value = normalise_answer(question, text) if len(answer.parts) == 1 else clean_text(text)
+    whole = len(answer.parts) == 1  # the whole answer must fit its question; a part need not
+    value = normalise_answer(question, text) if whole else clean_text(text).strip()
     if not value:
         return Decision(replies=(Note("edit_rejected"),))
     parts = tuple(value if i == part else p for i, p in enumerate(answer.parts))

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from conversations.answers import clean_text
 from conversations.texts import catalogue
-from reports.formatting import clean_text, format_date, format_datetime
+from reports.formatting import format_date, format_datetime
 from reports.overview import Overview
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from html import escape as html_escape
 
+from conversations.answers import clean_text
 from conversations.texts import Section, catalogue
-from reports.formatting import clean_text, format_date, format_datetime
+from reports.formatting import format_date, format_datetime
 from reports.overview import AnswerEntry, Overview
 
 # Inline syntax: emphasis, code, links/images, raw HTML and entities, tables, strikethrough.

@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conversations.answers import clean_text
 from conversations.texts import catalogue
-from reports.formatting import clean_text, format_datetime
+from reports.formatting import format_datetime
 from reports.overview import AnswerEntry, Overview
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

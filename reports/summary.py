@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from conversations.answers import clean_text
 from conversations.texts import catalogue
-from reports.formatting import clean_text, format_datetime
+from reports.formatting import format_datetime
 from reports.overview import Overview
 from reports.progress import RoundProgress
 

@@ -23,8 +23,9 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from conversations.answers import clean_text
 from conversations.texts import Section, catalogue
-from reports.formatting import clean_text, format_date, format_datetime
+from reports.formatting import format_date, format_datetime
 from reports.overview import AnswerEntry, Overview, PartnerMatrix, ThemeSection
 
 _ACCENT = RGBColor(0x0B, 0x53, 0x94)
