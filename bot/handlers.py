@@ -16,7 +16,7 @@ from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
 from conversations import engine
-from conversations.engine import SlotRef
+from conversations.slots import SlotRef
 from conversations.texts import Catalogue, Markup, catalogue
 from storage.records import Invite, Participant
 from storage.store import Tx

@@ -38,7 +38,7 @@ from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
-from conversations.engine import SlotRef
+from conversations.progress import Progress, count_progress
 from conversations.reminders import (
     ReminderSubject,
     SnoozeChoice,
@@ -50,15 +50,10 @@ from conversations.reminders import (
     next_wakeup,
     snooze_until,
 )
+from conversations.slots import SlotRef
 from conversations.template import ReminderPolicy
 from conversations.texts import Catalogue, Markup, catalogue
-from reports.progress import (
-    ColleagueProgress,
-    RoundProgress,
-    State,
-    colleague_progress,
-    round_progress,
-)
+from reports.progress import RoundProgress, round_progress
 from storage import reminders as claims
 from storage.records import Participant, Round
 from storage.reminders import MAX_SEND_ATTEMPTS, ClaimOutcome
@@ -96,20 +91,25 @@ class Colleague:
     """One participant as the reminders see them: progress and schedule input."""
 
     participant: Participant
-    progress: ColleagueProgress
+    progress: Progress
     subject: ReminderSubject
 
 
 async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Colleague:
     """Returns what is left for one colleague and what the schedule needs, from the store."""
     answered = {SlotRef(a.theme_key, a.question_key) for a in await tx.answers_of(participant.id)}
-    progress = colleague_progress(round_.template, participant, answered)
+    progress = count_progress(
+        round_.template,
+        participant.theme_keys,
+        answered,
+        submitted=participant.submitted_at is not None,
+    )
     past = await claims.history(tx, participant.id)
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
         invited_at=participant.invited_at,
         joined_at=participant.joined_at,
-        started=progress.state is not State.NOT_STARTED,
+        started=progress.started,
         open_questions=max(progress.open_required, 1 if picking else 0),
         done=progress.done and not picking,
         paused_until=participant.paused_until,

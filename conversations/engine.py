@@ -15,7 +15,9 @@ from enum import StrEnum
 from functools import cached_property
 
 from conversations.answers import clean_text, normalise_answer
-from conversations.template import Question, QuestionKind, Template
+from conversations.progress import count_progress, open_required
+from conversations.slots import SlotRef, question_of, slots_for
+from conversations.template import QuestionKind, Template
 
 MAX_ANSWER_CHARS = 20_000  # an answer grown by appends; far beyond any sensible contribution
 
@@ -28,14 +30,6 @@ class Mode(StrEnum):
     EDITING = "editing"  # text answers the slot at the cursor, then the review is shown
     APPENDING = "appending"  # text is added to the answer at the cursor
     REVIEW = "review"  # the review is shown; text gets a hint
-
-
-@dataclass(frozen=True)
-class SlotRef:
-    """One question for one theme."""
-
-    theme_key: str
-    question_key: str
 
 
 @dataclass(frozen=True)
@@ -74,26 +68,7 @@ class IntakeState:
 
     def open_required(self) -> list[SlotRef]:
         """Returns the required slots without an answer."""
-        return [
-            s
-            for s in self.slots
-            if question_of(self.template, s).required and s not in self.answers
-        ]
-
-
-def slots_for(template: Template, theme_keys: tuple[str, ...]) -> list[SlotRef]:
-    """Returns the colleague's slots in asking order: theme by theme, question by question."""
-    return [
-        SlotRef(theme_key, q.key)
-        for theme_key in theme_keys
-        if template.theme(theme_key)
-        for q in template.questions_for(theme_key)
-    ]
-
-
-def question_of(template: Template, slot: SlotRef) -> Question:
-    """Returns the Question a slot asks."""
-    return next(q for q in template.questions_for(slot.theme_key) if q.key == slot.question_key)
+        return open_required(self.template, self.theme_keys, self.answers)
 
 
 # --- events: what the colleague did -------------------------------------------------------
@@ -379,16 +354,16 @@ def _not_from_a_button(event: Event) -> bool:
 
 def status_note(state: IntakeState) -> Note:
     """Returns the progress line: answered of total, open required, submitted."""
-    slots = state.slots
-    answered = sum(1 for s in slots if s in state.answers)
-    key = "status_submitted" if state.submitted else "status"
+    progress = count_progress(
+        state.template, state.theme_keys, state.answers, submitted=state.submitted
+    )
     return Note(
-        key,
+        "status_submitted" if progress.submitted else "status",
         {
-            "answered": answered,
-            "total": len(slots),
-            "open_required": len(state.open_required()),
-            "themes": len(state.theme_keys),
+            "answered": progress.answered,
+            "total": progress.total,
+            "open_required": progress.open_required,
+            "themes": len(progress.themes),
         },
     )
 

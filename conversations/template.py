@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -228,14 +228,14 @@ def parse_template(text: str, origin: str) -> Template:
         raise TemplateError(_describe(origin, data, exc)) from None
 
 
-def _describe(origin: str, data: dict, exc: ValidationError) -> str:
+def _describe(origin: str, data: dict[str, Any], exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         lines.append(f"{origin}: {_field_path(data, error['loc'])}: {error['msg']}")
     return "\n".join(lines)
 
 
-def _field_path(data: object, loc: tuple) -> str:
+def _field_path(data: object, loc: tuple[int | str, ...]) -> str:
     """Spells a pydantic location the way the TOML file reads, e.g. themes[2].key (ondermijning)."""
     parts: list[str] = []
     node = data

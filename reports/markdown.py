@@ -12,7 +12,9 @@ from html import escape as html_escape
 from conversations.answers import clean_text
 from conversations.texts import Section, catalogue
 from reports.formatting import format_date, format_datetime
-from reports.overview import AnswerEntry, Overview
+from reports.overview import Overview
+from reports.progress import progress_line
+from reports.sections import AnswerEntry
 
 # Inline syntax: emphasis, code, links/images, raw HTML and entities, tables, strikethrough.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -42,7 +44,8 @@ def _inline(text: str) -> str:
 
 def render_markdown(overview: Overview) -> bytes:
     """Renders the overview as UTF-8 Markdown with the same sections as the HTML document."""
-    lab = catalogue(overview.language).labels
+    t = catalogue(overview.language)
+    lab = t.labels
     lang = overview.language
     out: list[str] = []
     add = out.append
@@ -54,14 +57,9 @@ def render_markdown(overview: Overview) -> bytes:
         f"{lab['template']}: {_inline(overview.template_title)} · {lab['deadline']}: {deadline}"
         f" · {lab['generated']}: {format_datetime(overview.generated_at, lang)}\n"
     )
-    p = overview.progress
-    progress = (
-        f"{p.participants} {lab['participants'].lower()}, {p.submitted} {lab['submitted']}, "
-        f"{p.in_progress} {lab['in_progress']}, {p.not_started} {lab['not_started']}"
-    )
-    if p.pending_invites:
-        progress += f", {p.pending_invites} {lab['pending_invites']}"
-    add(f"**{lab['progress']}:** {progress}\n")
+    progress = progress_line(overview.progress, t)
+    counts = " — " + " · ".join(progress.counts) if progress.counts else ""
+    add(f"**{progress.head}**{counts}\n")
 
     add(f"## {lab['contents']}\n")
     for number, theme in enumerate(overview.themes_with_input, start=1):

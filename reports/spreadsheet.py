@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from conversations.answers import clean_text
 from conversations.texts import catalogue
 from reports.formatting import format_datetime
-from reports.overview import AnswerEntry, Overview
+from reports.overview import Overview
+from reports.sections import AnswerEntry
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer cell texts.

@@ -26,7 +26,9 @@ from docx.text.run import Run
 from conversations.answers import clean_text
 from conversations.texts import Section, catalogue
 from reports.formatting import format_date, format_datetime
-from reports.overview import AnswerEntry, Overview, PartnerMatrix, ThemeSection
+from reports.overview import Overview, PartnerMatrix
+from reports.progress import progress_line
+from reports.sections import AnswerEntry, ThemeSection
 
 _ACCENT = RGBColor(0x0B, 0x53, 0x94)
 _MUTED = RGBColor(0x5B, 0x66, 0x75)
@@ -120,18 +122,11 @@ def _front_matter(doc: DocumentObject, overview: Overview, labels: Section) -> N
         f" · {labels['generated']}: {generated}",
     )
 
-    p = overview.progress
-    counts = [
-        f"{p.participants} {labels['participants'].lower()}",
-        f"{p.submitted} {labels['submitted']}",
-        f"{p.in_progress} {labels['in_progress']}",
-        f"{p.not_started} {labels['not_started']}",
-    ]
-    if p.pending_invites:
-        counts.append(f"{p.pending_invites} {labels['pending_invites']}")
+    line = progress_line(overview.progress, catalogue(overview.language))
     progress = doc.add_paragraph()
-    progress.add_run(f"{labels['progress']}: ").bold = True
-    progress.add_run(_text(", ".join(counts)))
+    progress.add_run(line.head).bold = True
+    if line.counts:
+        progress.add_run(" — " + " · ".join(line.counts))
 
     heading = _add(doc, style="TOC Heading")
     heading.add_run(labels["contents"])
@@ -207,7 +202,8 @@ def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) 
     headers = [labels["partner"], *(t.title for t in matrix.themes), labels["total"]]
     table = doc.add_table(rows=1, cols=len(headers))
     section = doc.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
+    # python-docx types page sizes as optional; this document sets them all (see _set_up).
+    usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     # A wide first column keeps partner names on one line; the counts need little room.
     first, last = Cm(4.5), Cm(1.8)
     middle = int((usable - first - last) / max(len(matrix.themes), 1))

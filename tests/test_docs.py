@@ -58,7 +58,8 @@ def test_counted_texts_pick_singular_and_plural():
     assert t.button("remind_send", count=1) == "Stuur 1 herinnering"
     assert t.button("remind_send", count=3) == "Stuur 3 herinneringen"
     assert t.count("count_questions", 0) == "0 vragen"
-    assert t.label("summary_answers", count=1) == "1 antwoord"
+    assert t.label("answers", count=1) == "1 antwoord"
+    assert en.label("progress_invited", count=2) == "2 invitations not opened yet"
     assert en.button("reminder_away_until", date="Friday") == "Until Friday"
     assert en("review_footer", open_required=0).startswith("All required questions are answered.")
     assert en("progress_theme", theme="<A>", contributors=1) == "• &lt;A&gt;: 1 contributor"
