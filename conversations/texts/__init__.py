@@ -9,10 +9,11 @@ Each file has the same sections:
 - ``[dates]``: month and weekday names (:meth:`Catalogue.date`).
 
 Plurals work the same in every section: a counted text is ``KEY_one`` and ``KEY_many`` (and
-optionally ``KEY_zero``), each formatted with ``{count}``. Ask for ``KEY`` with a ``count``
-parameter (``t.button("remind_send", count=3)``), use :meth:`Catalogue.count`, or name it in
-another text's field as a format spec: ``{total:count_questions}`` with ``total=3`` reads
-"3 vragen", with ``total=1`` "1 vraag" (looked up in the same section).
+optionally ``KEY_zero``), each formatted with ``{count}``: KEY_zero (if any) for 0, KEY_one
+for 1, KEY_many otherwise. Ask for ``KEY`` with a ``count`` parameter
+(``t.button("remind_send", count=3)``, ``t.label("answers", count=1)``), or name it in another
+text's field as a format spec: ``{total:count_questions}`` with ``total=3`` reads "3 vragen",
+with ``total=1`` "1 vraag" (looked up in the same section).
 """
 
 from __future__ import annotations
@@ -58,10 +59,6 @@ class Catalogue:
         """Returns text ``key`` as Telegram HTML, with escaped parameters."""
         values = {k: v if _is_number(v) else _escape(v) for k, v in params.items()}
         return _format(self._texts, key, values)
-
-    def count(self, key: str, n: int, /) -> str:
-        """Returns counted text ``key`` for ``n``: KEY_zero (if any) for 0, KEY_one or KEY_many."""
-        return _format(self._texts, _counted(self._texts, key, n), {"count": n})
 
     def button(self, key: str, /, **params: object) -> str:
         """Returns a button label (plain text: Telegram does not parse labels)."""
