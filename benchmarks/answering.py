@@ -37,7 +37,7 @@ from benchmarks.measure import Comparison, Sample, Trial, compare
 from benchmarks.typed_answers import answer_text
 from bot.app import build_application
 from bot.settings import Settings
-from conversations.engine import question_of, slots_for
+from conversations.slots import question_of, slots_for
 from conversations.template import Template, load_template
 from storage import Store, open_store
 from tests.auxil.chat import FakeTelegram

@@ -33,7 +33,7 @@ from bot import coordination, handlers, reminding
 from bot.ratelimit import MAX_WAIT, BoundedRateLimiter
 from bot.services import Services, services, utc_now
 from bot.settings import Settings
-from bot.texts import catalogue
+from conversations.texts import catalogue
 from storage import Store, open_store
 
 log = logging.getLogger(__name__)

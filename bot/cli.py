@@ -334,7 +334,7 @@ async def _snapshot(store, round_id: int):
 
 async def progress(store, settings: Settings, args: argparse.Namespace) -> int:
     from bot.coordination import progress_text
-    from bot.texts import catalogue, plain
+    from conversations.texts import catalogue, plain
     from reports.progress import round_progress
 
     result = round_progress(await _snapshot(store, args.round))

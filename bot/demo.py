@@ -38,8 +38,8 @@ from bot.callbacks import Action
 from bot.polling import serve
 from bot.settings import Settings
 from bot.standin import BotMessage, FakeBotAPI, file_base_url, private_chat, serve_http
-from bot.texts import Catalogue, catalogue, plain
 from conversations.template import Question, QuestionKind, Template, Theme, load_template
+from conversations.texts import Catalogue, catalogue, plain
 from reports import FORMATS as DOCUMENT_FORMATS
 from storage import Store, open_store
 

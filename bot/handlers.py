@@ -15,9 +15,9 @@ from bot.callbacks import Action, Callback
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
-from bot.texts import Catalogue, Markup, catalogue
 from conversations import engine
-from conversations.engine import SlotRef
+from conversations.slots import SlotRef
+from conversations.texts import Catalogue, Markup, catalogue
 from storage import Reader, Writer
 from storage.records import Invite, Participant
 

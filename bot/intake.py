@@ -11,7 +11,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.render import Outgoing, Renderer
-from bot.texts import catalogue
 from conversations import engine
 from conversations.engine import (
     Decision,
@@ -23,6 +22,7 @@ from conversations.engine import (
     SlotRef,
     StoredAnswer,
 )
+from conversations.texts import catalogue
 from storage import Reader, Writer
 from storage.records import Participant, Round
 

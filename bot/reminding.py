@@ -38,8 +38,7 @@ from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
-from bot.texts import Catalogue, Markup, catalogue
-from conversations.engine import SlotRef
+from conversations.progress import Progress, count_progress
 from conversations.reminders import (
     ReminderSubject,
     SnoozeChoice,
@@ -51,14 +50,10 @@ from conversations.reminders import (
     next_wakeup,
     snooze_until,
 )
+from conversations.slots import SlotRef
 from conversations.template import ReminderPolicy
-from reports.progress import (
-    ColleagueProgress,
-    RoundProgress,
-    State,
-    colleague_progress,
-    round_progress,
-)
+from conversations.texts import Catalogue, Markup, catalogue
+from reports.progress import RoundProgress, round_progress
 from storage import Reader, Writer
 from storage.contract import MAX_SEND_ATTEMPTS
 from storage.records import ClaimOutcome, Participant, Round
@@ -95,20 +90,25 @@ class Colleague:
     """One participant as the reminders see them: progress and schedule input."""
 
     participant: Participant
-    progress: ColleagueProgress
+    progress: Progress
     subject: ReminderSubject
 
 
 async def load_colleague(tx: Reader, round_: Round, participant: Participant) -> Colleague:
     """Returns what is left for one colleague and what the schedule needs, from the store."""
     answered = {SlotRef(a.theme_key, a.question_key) for a in await tx.answers_of(participant.id)}
-    progress = colleague_progress(round_.template, participant, answered)
+    progress = count_progress(
+        round_.template,
+        participant.theme_keys,
+        answered,
+        submitted=participant.submitted_at is not None,
+    )
     past = await tx.claim_history(participant.id)
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
         invited_at=participant.invited_at,
         joined_at=participant.joined_at,
-        started=progress.state is not State.NOT_STARTED,
+        started=progress.started,
         open_questions=max(progress.open_required, 1 if picking else 0),
         done=progress.done and not picking,
         paused_until=participant.paused_until,
@@ -159,10 +159,10 @@ def reminder_keyboard(t: Catalogue, participant_id: int) -> InlineKeyboardMarkup
         [
             [button(t.button("continue"), Action.CONTINUE)],
             [
-                button(t("button_reminder_tomorrow"), Action.SNOOZE, 1),
-                button(t("button_reminder_next_week"), Action.SNOOZE, 7),
+                button(t.button("reminder_tomorrow"), Action.SNOOZE, 1),
+                button(t.button("reminder_next_week"), Action.SNOOZE, 7),
             ],
-            [button(t("button_reminder_away"), Action.AWAY)],
+            [button(t.button("reminder_away"), Action.AWAY)],
         ]
     )
 
@@ -179,7 +179,7 @@ def away_keyboard(
     for weeks in AWAY_WEEKS:
         back = calendar.next_working_day(today + timedelta(weeks=weeks))
         data = callbacks.make(Action.AWAY, participant_id, back.toordinal())
-        label = t("button_reminder_away_until", date=t.date(back))
+        label = t.button("reminder_away_until", date=t.date(back))
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     continue_data = callbacks.make(Action.CONTINUE, participant_id)
     rows.append([InlineKeyboardButton(t.button("continue"), callback_data=continue_data)])
@@ -618,7 +618,7 @@ async def on_remind(update: Update, context: Context) -> None:
         await reply(update, t("remind_nobody", round=round_.name) + status)
         return
     count = len(names)
-    label = t.count("button_remind_send", count)
+    label = t.button("remind_send", count=count)
     keyboard = InlineKeyboardMarkup(
         [
             [

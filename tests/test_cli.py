@@ -85,6 +85,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     assert progress["colleagues"][0] == {
         "name": "Alice",
         "state": "not_started",
+        "category": "invited",
         "answered": 0,
         "total": 3,
         "open_required": 2,  # niveau is optional
