@@ -36,11 +36,11 @@ from benchmarks.measure import Comparison, Sample, Trial, compare
 from benchmarks.typed_answers import answer_text
 from bot.app import build_application
 from bot.settings import Settings
-from conversations.engine import question_of, slots_for
+from conversations.slots import question_of, slots_for
 from conversations.template import Template, load_template
 from devtools.chat import ChatUser
 from devtools.transports import FakeTelegram
-from storage.store import Store
+from storage import Store, open_store
 
 __all__ = ["run"]
 
@@ -76,7 +76,7 @@ async def _timed(tg: _TimedTelegram, colleague: ChatUser, text: str) -> float:
 @asynccontextmanager
 async def _themabot(workdir: Path, answers: int) -> AsyncIterator[tuple[Trial, Store]]:
     """Our bot, running; each trial has fresh colleagues give ``answers`` answers in all."""
-    store = await Store.open(workdir / "themabot.db")
+    store = await open_store(workdir / "themabot.db")
     try:
         async with _running_themabot(store, answers) as trial:
             yield trial, store
@@ -148,7 +148,7 @@ async def _store_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 @asynccontextmanager
 async def _reference(workdir: Path, answers: int, store: Store) -> AsyncIterator[Trial]:
     """The bare PTB bot, running; each trial sends ``answers`` text messages."""
-    db = await open_bare(workdir / "reference.db", await pragmas_of(store))
+    db = await open_bare(workdir / "reference.db", pragmas_of())
     try:
         async with _running_reference(db, answers) as trial:
             yield trial

@@ -1,6 +1,6 @@
 """The references' SQLite: a bare aiosqlite connection configured exactly like our store's.
 
-The PRAGMAs are read back from an open :class:`storage.store.Store` rather than copied here, so
+The PRAGMAs are the store's own (:data:`storage.sqlite.store.WRITER_PRAGMAS`), not copies, so
 a change to the store's durability settings (``synchronous=FULL`` is what makes each commit
 cost an fsync) changes the reference with it and the ratio stays a like-for-like comparison.
 """
@@ -11,12 +11,9 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.store import Store
+from storage.sqlite.store import WRITER_PRAGMAS
 
 __all__ = ["REFERENCE_SCHEMA", "open_bare", "pragmas_of"]
-
-#: The PRAGMAs that decide what a write and a commit cost.
-_COMPARED = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
 
 #: The smallest table that holds an answer; one row per text message.
 REFERENCE_SCHEMA = (
@@ -26,15 +23,9 @@ REFERENCE_SCHEMA = (
 )
 
 
-async def pragmas_of(store: Store) -> dict[str, str]:
-    """Returns the values of the compared PRAGMAs on the store's own connection."""
-    values: dict[str, str] = {}
-    async with store.read() as tx:
-        for name in _COMPARED:
-            async with tx.db.execute(f"PRAGMA {name}") as cursor:
-                row = await cursor.fetchone()
-            values[name] = str(row[0]) if row else ""
-    return values
+def pragmas_of() -> dict[str, str]:
+    """Returns the PRAGMAs that decide what a write and a commit of the store cost."""
+    return dict(WRITER_PRAGMAS)
 
 
 async def open_bare(path: Path, pragmas: dict[str, str]) -> aiosqlite.Connection:

@@ -22,8 +22,9 @@ from pathlib import Path
 from benchmarks.bare_sqlite import open_bare, pragmas_of
 from benchmarks.measure import Comparison, Sample, compare
 from benchmarks.typed_answers import PROSE
+from conversations.engine import AnswerSource, Mode
 from conversations.template import load_template
-from storage.store import Store
+from storage import Store, open_store
 
 __all__ = ["run"]
 
@@ -36,15 +37,18 @@ async def _participant(store: Store) -> int:
     async with store.write() as tx:
         round_ = await tx.create_round("Benchmark", load_template("ivp"), date(2027, 2, 26), _NOW)
         invite, _token = await tx.create_invite(round_.id, "Collega", ("ondermijning",), _NOW)
-        return await tx.create_participant(invite, _CHAT_ID, _CHAT_ID, "nl", "asking", _NOW)
+        participant = await tx.create_participant(
+            invite, _CHAT_ID, _CHAT_ID, "nl", Mode.ASKING, _NOW
+        )
+        return participant.id
 
 
 async def run(*, writes: int, rounds: int) -> Comparison:
     """Times ``writes`` durable writes per round, ``rounds`` interleaved rounds after a warm-up."""
     with tempfile.TemporaryDirectory(prefix="themabot-bench-") as tmp:
-        store = await Store.open(Path(tmp) / "themabot.db")
+        store = await open_store(Path(tmp) / "themabot.db")
         try:
-            db = await open_bare(Path(tmp) / "reference.db", await pragmas_of(store))
+            db = await open_bare(Path(tmp) / "reference.db", pragmas_of())
             try:
                 participant_id = await _participant(store)
                 numbers = itertools.count(1)
@@ -60,7 +64,7 @@ async def run(*, writes: int, rounds: int) -> Comparison:
                                 "ondermijning",
                                 f"q{n}",
                                 (PROSE,),
-                                "answer",
+                                AnswerSource.ANSWER,
                                 _NOW,
                                 chat_id=_CHAT_ID,
                                 message_id=n,

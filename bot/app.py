@@ -33,8 +33,8 @@ from bot import coordination, handlers, reminding
 from bot.ratelimit import MAX_WAIT, BoundedRateLimiter
 from bot.services import Services, services, utc_now
 from bot.settings import Settings
-from bot.texts import catalogue
-from storage.store import Store
+from conversations.texts import catalogue
+from storage import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def _add_handlers(app: Application) -> None:
 async def _post_init(app: Application) -> None:
     s: Services = app.bot_data["services"]
     if s.store is None:
-        s.store = await Store.open(s.settings.db)
+        s.store = await open_store(s.settings.db)
     if app.bot.username:
         async with s.store.write() as tx:
             # The CLI reads it to print deep links (https://t.me/<bot>?start=TOKEN).

@@ -179,9 +179,9 @@ def template_check(args: argparse.Namespace) -> int:
 
 
 async def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.store import Store
+    from storage import open_store
 
-    store = await Store.open(settings.db)
+    store = await open_store(settings.db)
     try:
         if args.command == "round":
             if args.round_command == "create":
@@ -347,7 +347,7 @@ async def _snapshot(store, round_id: int):
 
 async def progress(store, settings: Settings, args: argparse.Namespace) -> int:
     from bot.coordination import progress_text
-    from bot.texts import catalogue, plain
+    from conversations.texts import catalogue, plain
     from reports.progress import round_progress
 
     result = round_progress(await _snapshot(store, args.round))

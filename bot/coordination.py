@@ -24,27 +24,28 @@ from bot.links import deep_link
 from bot.render import shorten
 from bot.sending import acknowledge, split_text
 from bot.services import services
-from bot.texts import Catalogue, Markup, catalogue
 from conversations.answers import MAX_NAME_CHARS, clean_name
+from conversations.progress import Category
 from conversations.template import Template
+from conversations.texts import Catalogue, Markup, catalogue
 from reports.overview import Overview, build_overview
 from reports.partners import normalise_partner
-from reports.progress import Category, RoundProgress, round_progress
+from reports.progress import RoundProgress, counts_in_words, round_progress
 from reports.render import DEFAULT_FORMAT, FORMATS, UnknownFormatError, filename, format_key, render
 from reports.summary import summary_text
+from storage import Reader
 from storage.records import Round, RoundSnapshot
-from storage.store import Tx
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
-async def active_round(tx: Tx, user_id: int) -> Round | None:
+async def active_round(tx: Reader, user_id: int) -> Round | None:
     """Returns the round a coordinator works on: the one they picked, else the newest."""
-    row = await tx.coordinator(user_id)
-    if row is not None and row["active_round_id"] is not None:
-        round_ = await tx.get_round(row["active_round_id"])
+    coordinator = await tx.coordinator(user_id)
+    if coordinator is not None and coordinator.active_round_id is not None:
+        round_ = await tx.get_round(coordinator.active_round_id)
         if round_ is not None:
             return round_
     rounds = await tx.list_rounds()
@@ -52,7 +53,7 @@ async def active_round(tx: Tx, user_id: int) -> Round | None:
 
 
 async def _as_coordinator(
-    update: Update, context: Context, read: Callable[[Tx, Round], Awaitable[T | None]]
+    update: Update, context: Context, read: Callable[[Reader, Round], Awaitable[T | None]]
 ) -> tuple[T, Catalogue] | None:
     """Checks the role and reads the active round with ``read``, in one transaction.
 
@@ -78,11 +79,11 @@ async def _as_coordinator(
     return found, t
 
 
-async def _the_round(_tx: Tx, round_: Round) -> Round:
+async def _the_round(_tx: Reader, round_: Round) -> Round:
     return round_
 
 
-async def _the_snapshot(tx: Tx, round_: Round) -> RoundSnapshot | None:
+async def _the_snapshot(tx: Reader, round_: Round) -> RoundSnapshot | None:
     return await tx.snapshot(round_.id)
 
 
@@ -131,9 +132,12 @@ _STATE_TEXT = {
 
 
 def progress_counts(progress: RoundProgress | None, t: Catalogue) -> str:
-    """Returns the round's progress counts, e.g. "🟢 2 ingestuurd · 🟡 1 bezig" (non-zero only)."""
-    counts = progress.counts() if progress else {}
-    parts = [t.count(f"count_progress_{category.value}", n) for category, n in counts.items()]
+    """Returns the round's progress counts as HTML, e.g. "🟢 2 ingestuurd · 🟡 1 bezig".
+
+    The words are the documents' (non-zero categories only); the chat adds an icon to each.
+    """
+    words = counts_in_words(progress, t) if progress else {}
+    parts = [f"{_ICON[k]} {html.escape(text, quote=False)}" for k, text in words.items()]
     return " · ".join(parts) or t("progress_counts_none")
 
 
@@ -147,8 +151,9 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
         )
     ]
     for c in progress.colleagues:
-        state = t(_STATE_TEXT[c.category], answered=c.answered, total=c.total)
-        line = f"{_ICON[c.category]} {html.escape(c.name)} — {state}"
+        count = c.progress
+        state = t(_STATE_TEXT[count.category], answered=count.answered, total=count.total)
+        line = f"{_ICON[count.category]} {html.escape(c.name)} — {state}"
         if c.unreachable:
             line += " · " + t("state_unreachable")
         lines.append(line)
@@ -179,11 +184,7 @@ async def on_overview(update: Update, context: Context) -> None:
         return
     overview = _overview(context, snapshot)
     document = render(overview, fmt)
-    caption = (
-        t("overview_caption", round=round_.name)
-        + "\n"
-        + html.escape(summary_text(overview, round_progress(snapshot)))
-    )
+    caption = t("overview_caption", round=round_.name) + "\n" + html.escape(summary_text(overview))
     await update.get_bot().send_document(
         update.effective_chat.id,
         document,

@@ -15,11 +15,11 @@ from bot.callbacks import Action, Callback
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
-from bot.texts import Catalogue, Markup, catalogue
 from conversations import engine
-from conversations.engine import SlotRef
+from conversations.slots import SlotRef
+from conversations.texts import Catalogue, Markup, catalogue
+from storage import Reader, Writer
 from storage.records import Invite, Participant
-from storage.store import Tx
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ async def reply(update: Update, text: str) -> None:
         await send(update.get_bot(), update.effective_chat.id, [Outgoing(text)])
 
 
-async def is_coordinator(tx: Tx, s: Services, user_id: int) -> bool:
+async def is_coordinator(tx: Reader, s: Services, user_id: int) -> bool:
     """Returns whether the user is a coordinator (by setting or by coordinator invite)."""
     return user_id in s.settings.coordinators or await tx.coordinator(user_id) is not None
 
 
-async def coordinator_chats(tx: Tx, s: Services) -> set[int]:
+async def coordinator_chats(tx: Reader, s: Services) -> set[int]:
     """Returns the chats of every coordinator (by setting and by coordinator invite)."""
     return set(s.settings.coordinators) | set(await tx.coordinator_chats())
 
@@ -60,12 +60,12 @@ def fingerprint(update: Update) -> str:
     return f"u:{update.update_id}"
 
 
-async def first_time(tx: Tx, update: Update, now: datetime) -> bool:
+async def first_time(tx: Writer, update: Update, now: datetime) -> bool:
     """Records the update as handled (in the caller's transaction); False for a redelivery."""
     return await tx.claim_update(update.update_id, fingerprint(update), now)
 
 
-async def owned(tx: Tx, participant_id: int, user_id: int) -> Participant | None:
+async def owned(tx: Reader, participant_id: int, user_id: int) -> Participant | None:
     """Returns the participation if it is this user's and they still take part, else None."""
     participant = await tx.participant(participant_id)
     if participant is None or participant.user_id != user_id or participant.withdrawn:
@@ -129,22 +129,24 @@ async def on_start(update: Update, context: Context) -> None:
     now = s.now()
     async with s.db.write() as tx:
         invite = await tx.invite_by_token(token)
+        # A refused stranger's update is not recorded: nothing of theirs is kept.
         if invite is None:
             text, outcome = t("bad_token"), None
         elif invite.used_by not in (None, user.id):
             text, outcome = t("token_used"), None
         elif invite.coordinator:
             text, outcome = await _join_as_coordinator(tx, invite, user.id, chat.id, now), None
+            await first_time(tx, update, now)
         else:
             text, outcome = await _join_as_colleague(tx, s, invite, user.id, chat.id, now)
-        await first_time(tx, update, now)
+            await first_time(tx, update, now)
     if text:
         await reply(update, text)
     if outcome:
         await send(update.get_bot(), outcome.chat_id, outcome.messages)
 
 
-async def _join_as_coordinator(tx: Tx, invite: Invite, user_id: int, chat_id: int, now) -> str:
+async def _join_as_coordinator(tx: Writer, invite: Invite, user_id: int, chat_id: int, now) -> str:
     round_ = await tx.get_round(invite.round_id)
     await tx.mark_invite_used(invite.id, user_id, now)
     await tx.add_coordinator(user_id, chat_id, invite.name, invite.id, now, invite.round_id)
@@ -154,7 +156,7 @@ async def _join_as_coordinator(tx: Tx, invite: Invite, user_id: int, chat_id: in
 
 
 async def _join_as_colleague(
-    tx: Tx, s: Services, invite: Invite, user_id: int, chat_id: int, now
+    tx: Writer, s: Services, invite: Invite, user_id: int, chat_id: int, now
 ) -> tuple[str, intake.Outcome | None]:
     round_ = await tx.get_round(invite.round_id)
     zone = s.settings.zone
@@ -169,10 +171,7 @@ async def _join_as_colleague(
     t = catalogue(language)
     mode = engine.Mode.ASKING if invite.theme_keys else engine.Mode.PICKING
     await tx.mark_invite_used(invite.id, user_id, now)
-    participant_id = await tx.create_participant(
-        invite, user_id, chat_id, language, mode.value, now
-    )
-    participant = await tx.participant(participant_id)
+    participant = await tx.create_participant(invite, user_id, chat_id, language, mode, now)
     deadline = t("deadline_line", deadline=t.date(round_.deadline)) if round_.deadline else ""
     if invite.theme_keys:
         themes = ", ".join(
@@ -266,12 +265,13 @@ async def on_edited(update: Update, context: Context) -> None:
         return
     async with s.db.write() as tx:
         found = await tx.answer_for_message(message.chat_id, message.message_id)
-        owner = await owned(tx, found[0], update.effective_user.id) if found else None
-        if owner is None:
+        owner = await owned(tx, found.participant_id, update.effective_user.id) if found else None
+        if owner is None or found is None:
             owner = await tx.active_participant(update.effective_user.id)
             event = engine.MessageEdited(SlotRef("", ""), -1, message.text)
         else:
-            event = engine.MessageEdited(SlotRef(found[1], found[2]), found[3], message.text)
+            slot = SlotRef(found.theme_key, found.question_key)
+            event = engine.MessageEdited(slot, found.part, message.text)
         if owner is None:
             outcome = None
         else:

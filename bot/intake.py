@@ -11,21 +11,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.render import Outgoing, Renderer
-from bot.texts import catalogue
 from conversations import engine
 from conversations.engine import (
     Decision,
     IntakeState,
     MarkSubmitted,
-    Mode,
     MoveTo,
     SaveAnswer,
     SetThemes,
     SlotRef,
     StoredAnswer,
 )
+from conversations.texts import catalogue
+from storage import Reader, Writer
 from storage.records import Participant, Round
-from storage.store import Tx
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def is_locked(round_: Round, participant: Participant, now: datetime, zone: Zone
 
 
 async def load_state(
-    tx: Tx, participant: Participant, round_: Round, now: datetime, zone: ZoneInfo
+    tx: Reader, participant: Participant, round_: Round, now: datetime, zone: ZoneInfo
 ) -> IntakeState:
     """Returns the engine's view of one participant."""
     answers = {
@@ -56,7 +55,7 @@ async def load_state(
         template=round_.template,
         theme_keys=participant.theme_keys,
         answers=answers,
-        mode=Mode(participant.mode),
+        mode=participant.mode,
         cursor=cursor,
         submitted=participant.submitted_at is not None,
         locked=is_locked(round_, participant, now, zone),
@@ -64,7 +63,7 @@ async def load_state(
 
 
 async def apply(
-    tx: Tx, participant: Participant, decision: Decision, now: datetime, chat_id: int
+    tx: Writer, participant: Participant, decision: Decision, now: datetime, chat_id: int
 ) -> None:
     """Commits a decision's changes (inside the caller's transaction) and records activity."""
     moved: MoveTo | None = None
@@ -93,11 +92,11 @@ async def apply(
     else:
         cursor = moved.cursor
         keys = (cursor.theme_key, cursor.question_key) if cursor else None
-        await tx.set_position(participant.id, moved.mode.value, keys, now, chat_id)
+        await tx.set_position(participant.id, moved.mode, keys, now, chat_id)
 
 
 async def run(
-    tx: Tx,
+    tx: Writer,
     participant: Participant,
     event: engine.Event | None,
     now: datetime,
@@ -121,7 +120,7 @@ async def run(
 
 
 async def current_prompt(
-    tx: Tx, participant: Participant, now: datetime, zone: ZoneInfo
+    tx: Writer, participant: Participant, now: datetime, zone: ZoneInfo
 ) -> Outcome:
     """Returns the question (or review) the participant is at, changing nothing but activity."""
     return await run(tx, participant, engine.Continue(), now, zone)

@@ -38,8 +38,7 @@ from bot.ratelimit import NO_RETRIES, BoundedRateLimiter, retry_after_seconds
 from bot.render import Outgoing
 from bot.sending import acknowledge, drop_keyboard, split_text
 from bot.services import Services
-from bot.texts import Catalogue, Markup, catalogue
-from conversations.engine import SlotRef
+from conversations.progress import Progress, count_progress
 from conversations.reminders import (
     ReminderSubject,
     SnoozeChoice,
@@ -51,18 +50,13 @@ from conversations.reminders import (
     next_wakeup,
     snooze_until,
 )
+from conversations.slots import SlotRef
 from conversations.template import ReminderPolicy
-from reports.progress import (
-    ColleagueProgress,
-    RoundProgress,
-    State,
-    colleague_progress,
-    round_progress,
-)
-from storage import reminders as claims
-from storage.records import Participant, Round
-from storage.reminders import MAX_SEND_ATTEMPTS, ClaimOutcome
-from storage.store import Tx
+from conversations.texts import Catalogue, Markup, catalogue
+from reports.progress import RoundProgress, round_progress
+from storage import Reader, Writer
+from storage.contract import MAX_SEND_ATTEMPTS
+from storage.records import ClaimOutcome, Participant, Round
 
 log = logging.getLogger(__name__)
 
@@ -96,20 +90,25 @@ class Colleague:
     """One participant as the reminders see them: progress and schedule input."""
 
     participant: Participant
-    progress: ColleagueProgress
+    progress: Progress
     subject: ReminderSubject
 
 
-async def load_colleague(tx: Tx, round_: Round, participant: Participant) -> Colleague:
+async def load_colleague(tx: Reader, round_: Round, participant: Participant) -> Colleague:
     """Returns what is left for one colleague and what the schedule needs, from the store."""
     answered = {SlotRef(a.theme_key, a.question_key) for a in await tx.answers_of(participant.id)}
-    progress = colleague_progress(round_.template, participant, answered)
-    past = await claims.history(tx, participant.id)
+    progress = count_progress(
+        round_.template,
+        participant.theme_keys,
+        answered,
+        submitted=participant.submitted_at is not None,
+    )
+    past = await tx.claim_history(participant.id)
     picking = not participant.theme_keys  # themes not chosen yet: open, though nothing counted
     subject = ReminderSubject(
         invited_at=participant.invited_at,
         joined_at=participant.joined_at,
-        started=progress.state is not State.NOT_STARTED,
+        started=progress.started,
         open_questions=max(progress.open_required, 1 if picking else 0),
         done=progress.done and not picking,
         paused_until=participant.paused_until,
@@ -160,10 +159,10 @@ def reminder_keyboard(t: Catalogue, participant_id: int) -> InlineKeyboardMarkup
         [
             [button(t.button("continue"), Action.CONTINUE)],
             [
-                button(t("button_reminder_tomorrow"), Action.SNOOZE, 1),
-                button(t("button_reminder_next_week"), Action.SNOOZE, 7),
+                button(t.button("reminder_tomorrow"), Action.SNOOZE, 1),
+                button(t.button("reminder_next_week"), Action.SNOOZE, 7),
             ],
-            [button(t("button_reminder_away"), Action.AWAY)],
+            [button(t.button("reminder_away"), Action.AWAY)],
         ]
     )
 
@@ -180,7 +179,7 @@ def away_keyboard(
     for weeks in AWAY_WEEKS:
         back = calendar.next_working_day(today + timedelta(weeks=weeks))
         data = callbacks.make(Action.AWAY, participant_id, back.toordinal())
-        label = t("button_reminder_away_until", date=t.date(back))
+        label = t.button("reminder_away_until", date=t.date(back))
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     continue_data = callbacks.make(Action.CONTINUE, participant_id)
     rows.append([InlineKeyboardButton(t.button("continue"), callback_data=continue_data)])
@@ -288,7 +287,7 @@ class _Claimed:
 
 
 async def _decide_and_claim(
-    tx: Tx,
+    tx: Writer,
     round_: Round,
     participant_id: int,
     now: datetime,
@@ -313,11 +312,11 @@ async def _decide_and_claim(
             now=now,
             calendar=calendar,
         )
-        await claims.supersede(tx, participant.id, superseded, now)
+        await tx.supersede_reminders(participant.id, superseded, now)
         if slot is None:
             return None
         key, kind = slot.key, slot.kind
-    attempt = await claims.claim(tx, participant.id, key, now)
+    attempt = await tx.claim_reminder(participant.id, key, now)
     if not attempt:
         # Taken already: a double press within the minute, or a process on an older view.
         return None
@@ -349,7 +348,7 @@ async def _remind_round(
                 continue
             outcome = await deliver(bot, claimed.chat_id, claimed.message, sleep)
             async with s.db.write() as tx:
-                await claims.record(tx, claimed.participant_id, claimed.slot_key, outcome)
+                await tx.record_reminder(claimed.participant_id, claimed.slot_key, outcome)
                 if outcome is ClaimOutcome.UNREACHABLE:
                     await tx.mark_unreachable(claimed.participant_id, now)
             # A failed manual slot is never tried again (its key is for that minute only).
@@ -523,7 +522,7 @@ def schedule(app: Application) -> None:
 # --- colleague buttons -------------------------------------------------------------------
 
 
-async def _owned(tx: Tx, callback: Callback | None, user_id: int) -> Participant | None:
+async def _owned(tx: Reader, callback: Callback | None, user_id: int) -> Participant | None:
     """Returns the participant a button was made for, if the presser is that participant."""
     return None if callback is None else await owned(tx, callback.owner, user_id)
 
@@ -547,7 +546,7 @@ async def on_snooze(update: Update, context: Context) -> None:
         if participant is not None and choice is not None:
             round_ = await tx.get_round(participant.round_id)
             until = snooze_until(choice, now, round_.template.reminders, calendar)
-            await claims.snooze(tx, participant.id, until)
+            await tx.snooze(participant.id, until)
     if participant is None or until is None:
         await _expired(update, s, participant)
         return
@@ -586,7 +585,7 @@ async def on_away(update: Update, context: Context) -> None:
         return
     async with s.db.write() as tx:
         # Paused up to and including the day before: the reminder may come on the day back.
-        await claims.pause(tx, participant.id, back - timedelta(days=1))
+        await tx.pause(participant.id, back - timedelta(days=1))
     await acknowledge(query)
     await drop_keyboard(query)
     await reply(update, t("reminder_away_set", date=t.date(back)))
@@ -619,7 +618,7 @@ async def on_remind(update: Update, context: Context) -> None:
         await reply(update, t("remind_nobody", round=round_.name) + status)
         return
     count = len(names)
-    label = t.count("button_remind_send", count)
+    label = t.button("remind_send", count=count)
     keyboard = InlineKeyboardMarkup(
         [
             [

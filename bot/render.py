@@ -9,10 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import Action
-from bot.texts import Catalogue
 from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
+from conversations.slots import question_of
 from conversations.template import QuestionKind, Template
+from conversations.texts import Catalogue
 
 # Limits on escaped lengths: a question message must stay one message below Telegram's 4096.
 CURRENT_ANSWER_CHARS = 1500
@@ -91,7 +92,7 @@ class Renderer:
 
     def ask(self, ask: Ask) -> Outgoing:
         theme = self.template.theme(ask.slot.theme_key)
-        question = engine.question_of(self.template, ask.slot)
+        question = question_of(self.template, ask.slot)
         lines = [
             self.t(
                 "question_header",
@@ -155,7 +156,7 @@ class Renderer:
             lines.append(self.t("review_theme", theme=theme.title if theme else theme_key))
             buttons = []
             for number, item in enumerate(items, start=1):
-                question = engine.question_of(self.template, item.slot)
+                question = question_of(self.template, item.slot)
                 if item.answer:
                     answer = html.escape(clip_for_html(item.answer, REVIEW_ANSWER_CHARS))
                 else:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from telegram.ext import CallbackContext
 
 from bot.settings import Settings
-from storage.store import Store
+from storage import Store
 
 
 def utc_now() -> datetime:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from conversations.texts import DEFAULT_LANGUAGE, LANGUAGES, known_language
+
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
 
@@ -39,7 +41,10 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Amsterdam", description="IANA time zone for deadlines and reminders."
     )
-    language: str = Field(default="nl", description="Default language of the bot's texts (nl, en).")
+    language: str = Field(
+        default=DEFAULT_LANGUAGE,
+        description=f"Default language of the bot's texts ({', '.join(LANGUAGES)}).",
+    )
 
     @field_validator("coordinators", mode="before")
     @classmethod
@@ -70,9 +75,7 @@ class Settings(BaseSettings):
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        if value not in ("nl", "en"):
-            raise ValueError(f"unsupported language {value!r} (use nl or en)")
-        return value
+        return known_language(value)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,13 +15,21 @@ _CONJUNCTION = re.compile(r"\s+(?:en|and|&)\s+", re.IGNORECASE)
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 
-# Control characters other than newline and tab break documents (XML) and mean nothing here.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
+# Characters that mean nothing to a reader and that documents cannot hold (XML 1.0, so docx and
+# xlsx, refuses them): C0 controls except tab and newline, DEL, lone surrogates, the
+# non-characters U+FFFE/U+FFFF, and the invisible zero-width space and byte order mark.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Returns the text as worth storing: NFC, no control characters, trimmed."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    """Returns text fit to store and to write in every format: NFC, "\\n" line ends only, no
+    control or invisible characters.
+
+    Not trimmed: a document writes " — 12-01 — concept" as given. Who stores what a person
+    typed strips it as well.
+    """
+    unified = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _UNWANTED.sub("", unified))
 
 
 MAX_NAME_CHARS = 200  # a person's or a round's name; longer is a paste, not a name
@@ -107,4 +115,4 @@ def normalise_answer(question: Question, text: str) -> str | None:
     """Returns the text to store for this question, or None when it is not a valid answer."""
     if question.kind is QuestionKind.CHOICE:
         return match_option(question, clean_text(text))
-    return clean_text(text) or None
+    return clean_text(text).strip() or None

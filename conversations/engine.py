@@ -15,9 +15,25 @@ from enum import StrEnum
 from functools import cached_property
 
 from conversations.answers import clean_text, normalise_answer
-from conversations.template import Question, QuestionKind, Template
+from conversations.progress import count_progress, open_required
+from conversations.slots import SlotRef, question_of, slots_for
+from conversations.template import QuestionKind, Template
 
 MAX_ANSWER_CHARS = 20_000  # an answer grown by appends; far beyond any sensible contribution
+
+
+class AnswerSource(StrEnum):
+    """How a version of an answer came about; kept in the answer's history."""
+
+    ANSWER = "answer"  # typed as the answer to the question asked
+    APPEND = "append"  # added to the previous answer ("add to previous answer")
+    EDIT = "edit"  # the colleague edited the message that gave (part of) the answer
+    CHOICE = "choice"  # an option of a choice question, pressed or typed
+
+    @property
+    def replaces_parts(self) -> bool:
+        """A fresh answer replaces every part: edits of the old messages no longer apply."""
+        return self in (AnswerSource.ANSWER, AnswerSource.CHOICE)
 
 
 class Mode(StrEnum):
@@ -28,14 +44,6 @@ class Mode(StrEnum):
     EDITING = "editing"  # text answers the slot at the cursor, then the review is shown
     APPENDING = "appending"  # text is added to the answer at the cursor
     REVIEW = "review"  # the review is shown; text gets a hint
-
-
-@dataclass(frozen=True)
-class SlotRef:
-    """One question for one theme."""
-
-    theme_key: str
-    question_key: str
 
 
 @dataclass(frozen=True)
@@ -74,26 +82,7 @@ class IntakeState:
 
     def open_required(self) -> list[SlotRef]:
         """Returns the required slots without an answer."""
-        return [
-            s
-            for s in self.slots
-            if question_of(self.template, s).required and s not in self.answers
-        ]
-
-
-def slots_for(template: Template, theme_keys: tuple[str, ...]) -> list[SlotRef]:
-    """Returns the colleague's slots in asking order: theme by theme, question by question."""
-    return [
-        SlotRef(theme_key, q.key)
-        for theme_key in theme_keys
-        if template.theme(theme_key)
-        for q in template.questions_for(theme_key)
-    ]
-
-
-def question_of(template: Template, slot: SlotRef) -> Question:
-    """Returns the Question a slot asks."""
-    return next(q for q in template.questions_for(slot.theme_key) if q.key == slot.question_key)
+        return open_required(self.template, self.theme_keys, self.answers)
 
 
 # --- events: what the colleague did -------------------------------------------------------
@@ -215,7 +204,7 @@ class SaveAnswer:
 
     slot: SlotRef
     parts: tuple[str, ...]
-    source: str  # answer | append | edit | choice
+    source: AnswerSource
     message_id: int | None = None
     part: int = 0
 
@@ -379,16 +368,16 @@ def _not_from_a_button(event: Event) -> bool:
 
 def status_note(state: IntakeState) -> Note:
     """Returns the progress line: answered of total, open required, submitted."""
-    slots = state.slots
-    answered = sum(1 for s in slots if s in state.answers)
-    key = "status_submitted" if state.submitted else "status"
+    progress = count_progress(
+        state.template, state.theme_keys, state.answers, submitted=state.submitted
+    )
     return Note(
-        key,
+        "status_submitted" if progress.submitted else "status",
         {
-            "answered": answered,
-            "total": len(slots),
-            "open_required": len(state.open_required()),
-            "themes": len(state.theme_keys),
+            "answered": progress.answered,
+            "total": progress.total,
+            "open_required": progress.open_required,
+            "themes": len(progress.themes),
         },
     )
 
@@ -501,7 +490,7 @@ def _on_text(state: IntakeState, text: str, message_id: int | None) -> Decision:
         return Decision(replies=(Note("empty_answer"),))
     if len(value) > MAX_ANSWER_CHARS:
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
-    source = "choice" if question.kind is QuestionKind.CHOICE else "answer"
+    source = AnswerSource.CHOICE if question.kind is QuestionKind.CHOICE else AnswerSource.ANSWER
     save = SaveAnswer(slot, (value,), source, message_id)
     answers = {**state.answers, slot: StoredAnswer((value,))}
     return _after_save(
@@ -529,14 +518,14 @@ def _after_save(
 def _append_text(
     state: IntakeState, index: int, slot: SlotRef, text: str, message_id: int | None
 ) -> Decision:
-    addition = clean_text(text)
+    addition = clean_text(text).strip()
     if not addition:
         return Decision(replies=(Note("empty_answer"),))
     previous = state.answers.get(slot, StoredAnswer(()))
     parts = (*previous.parts, addition)
     if sum(len(p) + 1 for p in parts) > MAX_ANSWER_CHARS:
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
-    save = SaveAnswer(slot, parts, "append", message_id, part=len(parts) - 1)
+    save = SaveAnswer(slot, parts, AnswerSource.APPEND, message_id, part=len(parts) - 1)
     answers = {**state.answers, slot: StoredAnswer(parts)}
     nxt = _advance(state, answers, index, append_target=index)
     return Decision((save, *nxt.changes), (Note("appended"), *nxt.replies))
@@ -595,7 +584,7 @@ def _on_choose(state: IntakeState, at: int, option: int) -> Decision:
     if question.kind is not QuestionKind.CHOICE or not 0 <= option < len(question.options):
         return EXPIRED
     value = question.options[option]
-    save = SaveAnswer(slot, (value,), "choice")
+    save = SaveAnswer(slot, (value,), AnswerSource.CHOICE)
     answers = {**state.answers, slot: StoredAnswer((value,))}
     asking = state if state.mode is not Mode.APPENDING else replace(state, mode=Mode.ASKING)
     return _after_save(asking, answers, index, save, appendable=False)
@@ -646,7 +635,8 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
     if answer is None or not 0 <= part < len(answer.parts):
         return Decision(replies=(Note("edit_not_an_answer"),))
     question = question_of(state.template, slot)
-    value = normalise_answer(question, text) if len(answer.parts) == 1 else clean_text(text)
+    whole = len(answer.parts) == 1  # the whole answer must fit its question; a part need not
+    value = normalise_answer(question, text) if whole else clean_text(text).strip()
     if not value:
         return Decision(replies=(Note("edit_rejected"),))
     parts = tuple(value if i == part else p for i, p in enumerate(answer.parts))
@@ -654,7 +644,7 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
     title = state.template.theme(slot.theme_key)
     return Decision(
-        changes=(SaveAnswer(slot, parts, "edit", part=part),),
+        changes=(SaveAnswer(slot, parts, AnswerSource.EDIT, part=part),),
         replies=(
             Note("edit_saved", {"question": question.text, "theme": title.title if title else ""}),
         ),

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from conversations.texts import DEFAULT_LANGUAGE, known_language
 
 # Keys are identifiers; outside templates write them as they like ("Thema1"). Where people type
 # a theme key (invites), it is matched case-insensitively: see Template.theme_key.
@@ -108,7 +110,7 @@ class Template(_Strict):
 
     key: Key
     title: str = Field(min_length=1, max_length=200)
-    language: str = Field(default="nl", pattern=r"^(nl|en)$")
+    language: str = DEFAULT_LANGUAGE  # one of LANGUAGES: the language the bot speaks in the round
     description: str = Field(default="", max_length=2000)
     # Asked for every theme; may be empty when every theme has questions of its own.
     questions: list[Question] = Field(default_factory=list)
@@ -116,6 +118,11 @@ class Template(_Strict):
     # Partner aliases: canonical name -> other ways colleagues write it ("wijkagent" -> Politie).
     partner_aliases: dict[str, list[str]] = Field(default_factory=dict)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, language: str) -> str:
+        return known_language(language)
 
     @field_validator("themes")
     @classmethod
@@ -221,14 +228,14 @@ def parse_template(text: str, origin: str) -> Template:
         raise TemplateError(_describe(origin, data, exc)) from None
 
 
-def _describe(origin: str, data: dict, exc: ValidationError) -> str:
+def _describe(origin: str, data: dict[str, Any], exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         lines.append(f"{origin}: {_field_path(data, error['loc'])}: {error['msg']}")
     return "\n".join(lines)
 
 
-def _field_path(data: object, loc: tuple) -> str:
+def _field_path(data: object, loc: tuple[int | str, ...]) -> str:
     """Spells a pydantic location the way the TOML file reads, e.g. themes[2].key (ondermijning)."""
     parts: list[str] = []
     node = data

@@ -12,9 +12,11 @@ from datetime import date, datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import labels_for
+from conversations.answers import clean_text
+from conversations.texts import catalogue
+from reports.formatting import format_date, format_datetime
 from reports.overview import Overview
+from reports.progress import progress_line
 
 
 def _finalize(value: object) -> object:
@@ -52,7 +54,11 @@ environment = _build_environment()
 
 def render_html(overview: Overview) -> bytes:
     """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets."""
+    t = catalogue(overview.language)
     page = environment.get_template("overview.html.j2").render(
-        overview=overview, L=labels_for(overview.language), language=overview.language
+        overview=overview,
+        L=t.labels,
+        progress=progress_line(overview.progress, t),
+        language=overview.language,
     )
     return page.encode("utf-8")

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from html import escape as html_escape
 
-from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import Labels, labels_for
-from reports.overview import AnswerEntry, Overview
+from conversations.answers import clean_text
+from conversations.texts import Section, catalogue
+from reports.formatting import format_date, format_datetime
+from reports.overview import Overview
+from reports.progress import progress_line
+from reports.sections import AnswerEntry
 
 # Inline syntax: emphasis, code, links/images, raw HTML and entities, tables, strikethrough.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -41,7 +44,8 @@ def _inline(text: str) -> str:
 
 def render_markdown(overview: Overview) -> bytes:
     """Renders the overview as UTF-8 Markdown with the same sections as the HTML document."""
-    lab = labels_for(overview.language)
+    t = catalogue(overview.language)
+    lab = t.labels
     lang = overview.language
     out: list[str] = []
     add = out.append
@@ -53,14 +57,9 @@ def render_markdown(overview: Overview) -> bytes:
         f"{lab['template']}: {_inline(overview.template_title)} · {lab['deadline']}: {deadline}"
         f" · {lab['generated']}: {format_datetime(overview.generated_at, lang)}\n"
     )
-    p = overview.progress
-    progress = (
-        f"{p.participants} {lab['participants'].lower()}, {p.submitted} {lab['submitted']}, "
-        f"{p.in_progress} {lab['in_progress']}, {p.not_started} {lab['not_started']}"
-    )
-    if p.pending_invites:
-        progress += f", {p.pending_invites} {lab['pending_invites']}"
-    add(f"**{lab['progress']}:** {progress}\n")
+    progress = progress_line(overview.progress, t)
+    counts = " — " + " · ".join(progress.counts) if progress.counts else ""
+    add(f"**{progress.head}**{counts}\n")
 
     add(f"## {lab['contents']}\n")
     for number, theme in enumerate(overview.themes_with_input, start=1):
@@ -102,7 +101,7 @@ def _names(names: tuple[str, ...], nobody: str) -> str:
     return ", ".join(_inline(n) for n in names) or nobody
 
 
-def _answer(answer: AnswerEntry, overview: Overview, lab: Labels) -> str:
+def _answer(answer: AnswerEntry, overview: Overview, lab: Section) -> str:
     when = format_datetime(answer.updated_at, overview.language)
     lines = [f"**{_inline(answer.colleague)}** · *{when} · {lab[answer.status]}*", ""]
     if answer.items:
@@ -112,7 +111,7 @@ def _answer(answer: AnswerEntry, overview: Overview, lab: Labels) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _partner_table(overview: Overview, lab: Labels) -> str:
+def _partner_table(overview: Overview, lab: Section) -> str:
     matrix = overview.partners
     if not matrix.rows:
         return f"*{lab['no_partners']}*\n"
@@ -128,7 +127,7 @@ def _partner_table(overview: Overview, lab: Labels) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _gaps(overview: Overview, lab: Labels) -> str:
+def _gaps(overview: Overview, lab: Section) -> str:
     gaps = overview.gaps
     if gaps.empty:
         return f"*{lab['no_gaps']}*\n"

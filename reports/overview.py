@@ -11,82 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from conversations.answers import match_option, split_items
+from conversations.answers import split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
+from reports.gaps import Gaps, find_gaps
 from reports.partners import PartnerRegistry
+from reports.progress import RoundProgress, round_progress
+from reports.sections import (
+    DRAFT,
+    SUBMITTED,
+    AnswerEntry,
+    QuestionSection,
+    ThemeRef,
+    ThemeSection,
+)
 from storage.records import Answer, Participant, RoundSnapshot
-
-SUBMITTED = "submitted"
-DRAFT = "draft"
 
 # Converts a stored time to the zone the overview is written in.
 _ToLocal = Callable[[datetime], datetime]
-
-
-@dataclass(frozen=True)
-class ThemeRef:
-    """A theme named by key and title, for lists outside the theme sections."""
-
-    key: str
-    title: str
-
-    @property
-    def anchor(self) -> str:
-        """The id of the theme's section in HTML (and bookmark base in Word)."""
-        return f"theme-{self.key}"
-
-
-@dataclass(frozen=True)
-class AnswerEntry:
-    """One colleague's current answer to one question for one theme."""
-
-    participant_id: int
-    colleague: str
-    text: str
-    items: tuple[str, ...]  # list answers split into items; empty for other kinds
-    created_at: datetime
-    updated_at: datetime
-    status: str  # SUBMITTED or DRAFT
-
-    @property
-    def submitted(self) -> bool:
-        """True when the colleague has submitted their input."""
-        return self.status == SUBMITTED
-
-
-@dataclass(frozen=True)
-class QuestionSection:
-    """A question of a theme with every answer given to it."""
-
-    key: str
-    text: str
-    kind: QuestionKind
-    role: QuestionRole | None
-    required: bool
-    options: tuple[str, ...]  # choice questions only
-    answers: tuple[AnswerEntry, ...]
-
-
-@dataclass(frozen=True)
-class ThemeSection:
-    """A theme with its colleagues and, per question, the answers."""
-
-    key: str
-    title: str
-    description: str
-    assigned: tuple[str, ...]  # colleagues (and open invites) this theme was given to
-    contributors: tuple[str, ...]  # colleagues who answered at least one question
-    questions: tuple[QuestionSection, ...]
-
-    @property
-    def anchor(self) -> str:
-        """The id of this section in HTML (and bookmark base in Word)."""
-        return f"theme-{self.key}"
-
-    @property
-    def answer_count(self) -> int:
-        """How many answers this theme has."""
-        return sum(len(q.answers) for q in self.questions)
 
 
 @dataclass(frozen=True)
@@ -133,76 +74,6 @@ class PartnerMatrix:
 
 
 @dataclass(frozen=True)
-class ThemeGap:
-    """A theme without a single answer."""
-
-    theme: ThemeRef
-    assigned: tuple[str, ...]  # who it was given to; empty when nobody
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question nobody answered for a theme that does have other input."""
-
-    theme: ThemeRef
-    question_key: str
-    question_text: str
-    required: bool
-
-
-@dataclass(frozen=True)
-class NotStarted:
-    """A colleague without any answer yet."""
-
-    name: str
-    invited_at: datetime
-    joined: bool  # False: the invite link has not been opened
-
-
-@dataclass(frozen=True)
-class CapacitySignal:
-    """A colleague proposes a theme as priority but says capacity falls short."""
-
-    theme: ThemeRef
-    colleague: str
-    level_question: str
-    level_answer: str
-    capacity_question: str
-    capacity_answer: str
-
-
-@dataclass(frozen=True)
-class Gaps:
-    """What is missing or needs the coordinator's attention."""
-
-    themes_without_input: tuple[ThemeGap, ...]
-    unanswered: tuple[UnansweredQuestion, ...]
-    not_started: tuple[NotStarted, ...]
-    capacity_signals: tuple[CapacitySignal, ...]
-
-    @property
-    def empty(self) -> bool:
-        """True when there is nothing to report."""
-        return not (
-            self.themes_without_input
-            or self.unanswered
-            or self.not_started
-            or self.capacity_signals
-        )
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where the colleagues of the round stand. Withdrawn colleagues are not counted."""
-
-    participants: int  # colleagues who accepted their invite
-    submitted: int
-    in_progress: int  # answered something, not submitted
-    not_started: int  # accepted, no answer yet, not submitted
-    pending_invites: int  # invited, link not opened yet
-
-
-@dataclass(frozen=True)
 class Overview:
     """The compiled overview of one round at one moment."""
 
@@ -217,7 +88,7 @@ class Overview:
     themes: tuple[ThemeSection, ...]
     partners: PartnerMatrix
     gaps: Gaps
-    progress: Progress
+    progress: RoundProgress  # the round's count, as /progress shows it
 
     def answers(self) -> list[tuple[ThemeSection, QuestionSection, AnswerEntry]]:
         """Every answer with its theme and question, in document order."""
@@ -257,6 +128,7 @@ def build_overview(snapshot: RoundSnapshot, now: datetime) -> Overview:
     def local(moment: datetime) -> datetime:
         return _in_zone_of(moment, now)
 
+    progress = round_progress(snapshot)
     sections: list[ThemeSection] = []
     for theme in template.themes:
         section = _theme_section(template, theme, people, by_slot, snapshot, local)
@@ -274,8 +146,8 @@ def build_overview(snapshot: RoundSnapshot, now: datetime) -> Overview:
         theme_count=len(template.themes),
         themes=tuple(sections),
         partners=_partner_matrix(template, sections, snapshot.partner_merges),
-        gaps=_gaps(template, sections, people, answers, snapshot, local),
-        progress=_progress(people, answers, snapshot),
+        gaps=find_gaps(template, sections, progress, local),
+        progress=progress,
     )
 
 
@@ -395,96 +267,3 @@ def _partner_matrix(
     ]
     rows.sort(key=lambda r: (-r.total, r.name.casefold()))
     return PartnerMatrix(themes=themes, rows=tuple(rows))
-
-
-def _gaps(
-    template: Template,
-    sections: list[ThemeSection],
-    people: dict[int, Participant],
-    answers: list[Answer],
-    snapshot: RoundSnapshot,
-    local: _ToLocal,
-) -> Gaps:
-    by_key = {s.key: s for s in sections}
-    themes_without_input = tuple(
-        ThemeGap(ThemeRef(t.key, t.title), by_key[t.key].assigned if t.key in by_key else ())
-        for t in template.themes
-        if t.key not in by_key or not by_key[t.key].answer_count
-    )
-    # Per-question gaps only where the theme has other input: an empty theme is one gap, not many.
-    unanswered = tuple(
-        UnansweredQuestion(ThemeRef(s.key, s.title), q.key, q.text, q.required)
-        for s in sections
-        if s.answer_count
-        for q in s.questions
-        if not q.answers
-    )
-    started = {a.participant_id for a in answers}
-    idle = [
-        NotStarted(p.name, local(p.invited_at), joined=True)
-        for p in people.values()
-        if p.id not in started and p.submitted_at is None
-    ]
-    idle += [
-        NotStarted(i.name, local(i.created_at), joined=False) for i in snapshot.pending_invites
-    ]
-    idle.sort(key=lambda n: (n.name.casefold(), n.invited_at))
-    return Gaps(
-        themes_without_input=themes_without_input,
-        unanswered=unanswered,
-        not_started=tuple(idle),
-        capacity_signals=_capacity_signals(template, sections),
-    )
-
-
-def _progress(
-    people: dict[int, Participant], answers: list[Answer], snapshot: RoundSnapshot
-) -> Progress:
-    started = {a.participant_id for a in answers}
-    submitted = sum(1 for p in people.values() if p.submitted_at is not None)
-    in_progress = sum(1 for p in people.values() if p.submitted_at is None and p.id in started)
-    return Progress(
-        participants=len(people),
-        submitted=submitted,
-        in_progress=in_progress,
-        not_started=len(people) - submitted - in_progress,
-        pending_invites=len(snapshot.pending_invites),
-    )
-
-
-def _picks_first_option(question: Question, answer: AnswerEntry) -> bool:
-    """Whether the answer is the question's first option: the top level, or enough capacity."""
-    return match_option(question, answer.text) in question.options[:1]
-
-
-def _capacity_signals(
-    template: Template, sections: list[ThemeSection]
-) -> tuple[CapacitySignal, ...]:
-    """Priority proposed (level: first option) while capacity falls short (not first option)."""
-    signals: list[CapacitySignal] = []
-    for section in sections:
-        asked = {q.key: q for q in template.questions_for(section.key)}
-        short: dict[int, list[tuple[QuestionSection, AnswerEntry]]] = defaultdict(list)
-        for capacity in section.questions:
-            if capacity.role is QuestionRole.CAPACITY:
-                for answer in capacity.answers:
-                    if not _picks_first_option(asked[capacity.key], answer):
-                        short[answer.participant_id].append((capacity, answer))
-        ref = ThemeRef(section.key, section.title)
-        for level in section.questions:
-            if level.role is not QuestionRole.LEVEL:
-                continue
-            for priority in level.answers:
-                if _picks_first_option(asked[level.key], priority):
-                    signals.extend(
-                        CapacitySignal(
-                            theme=ref,
-                            colleague=priority.colleague,
-                            level_question=level.text,
-                            level_answer=priority.text,
-                            capacity_question=capacity.text,
-                            capacity_answer=answer.text,
-                        )
-                        for capacity, answer in short[priority.participant_id]
-                    )
-    return tuple(signals)

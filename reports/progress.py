@@ -1,63 +1,31 @@
-"""Progress of a round: per colleague and per theme. Pure: a RoundSnapshot in, a model out."""
+"""Progress of a round: per colleague and per theme. Pure: a RoundSnapshot in, a model out.
+
+Each colleague is counted by :func:`conversations.progress.count_progress`, the count the
+chat's /status and the reminders use; /progress, ``themabot progress``, the reminder digest,
+the overview documents and their chat summary all show the categories of this one model,
+in the same words (the ``progress_*`` labels of the catalogue).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from conversations.engine import SlotRef, slots_for
-from conversations.template import Template
-from storage.records import Participant, RoundSnapshot
-
-
-class State(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-
-
-class Category(StrEnum):
-    """Where a colleague stands, as every progress count shows it (/progress, digest, summary)."""
-
-    SUBMITTED = "submitted"
-    DONE = "done"  # every required question answered, not submitted
-    IN_PROGRESS = "in_progress"
-    NOT_STARTED = "not_started"  # joined, nothing answered yet
-    INVITED = "invited"  # the invitation was not opened yet
+from conversations.progress import Category, Progress, count_progress
+from conversations.slots import SlotRef
+from conversations.texts import Catalogue
+from storage.records import RoundSnapshot
 
 
 @dataclass(frozen=True)
 class ColleagueProgress:
+    """One colleague (or an invite nobody opened yet) and their count."""
+
     name: str
-    state: State
-    answered: int
-    total: int
-    open_required: int
-    unreachable: bool
-    invited_only: bool = False  # the invite was never opened
-    # (theme key, open required questions) per theme of the colleague, in their order.
-    open_by_theme: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def done(self) -> bool:
-        """Every required question answered (submitted or not), as reminders understand it."""
-        return not self.invited_only and self.total > 0 and self.open_required == 0
-
-    @property
-    def category(self) -> Category:
-        """Returns the colleague's progress category."""
-        if self.state is State.SUBMITTED:
-            return Category.SUBMITTED
-        if self.invited_only:
-            return Category.INVITED
-        if self.state is State.NOT_STARTED:
-            return Category.NOT_STARTED
-        return Category.DONE if self.done else Category.IN_PROGRESS
-
-    @property
-    def open_themes(self) -> int:
-        """Returns how many of the colleague's themes still have an open required question."""
-        return sum(1 for _, n in self.open_by_theme if n)
+    progress: Progress
+    invited_at: datetime  # when the invite was made
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,27 +43,28 @@ class RoundProgress:
     colleagues: tuple[ColleagueProgress, ...]
     themes: tuple[ThemeProgress, ...]
 
-    def count(self, state: State) -> int:
-        return sum(1 for c in self.colleagues if c.state is state)
-
     def counts(self) -> dict[Category, int]:
         """Returns how many colleagues are in each category, in Category order, non-zero only."""
-        found = [c.category for c in self.colleagues]
+        found = [c.progress.category for c in self.colleagues]
         return {k: n for k in Category if (n := found.count(k))}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        counts = self.counts()
         return {
             "round": self.round_id,
             "name": self.round_name,
+            # Every category, also those with nobody: a script need not know which may be absent.
+            "counts": {k.value: counts.get(k, 0) for k in Category},
             "colleagues": [
                 {
                     "name": c.name,
-                    "state": c.state.value,
-                    "answered": c.answered,
-                    "total": c.total,
-                    "open_required": c.open_required,
+                    "state": c.progress.state.value,
+                    "category": c.progress.category.value,
+                    "answered": c.progress.answered,
+                    "total": c.progress.total,
+                    "open_required": c.progress.open_required,
                     "unreachable": c.unreachable,
-                    "invite_opened": not c.invited_only,
+                    "invite_opened": not c.progress.invited_only,
                 }
                 for c in self.colleagues
             ],
@@ -111,60 +80,59 @@ class RoundProgress:
         }
 
 
-def colleague_progress(
-    template: Template, participant: Participant, answered_slots: set[SlotRef]
-) -> ColleagueProgress:
-    """Returns one colleague's state from their themes and answered slots."""
-    slots = slots_for(template, participant.theme_keys)
-    answered = sum(1 for s in slots if s in answered_slots)
-    open_by_theme = tuple(
-        (key, _open_required(template, key, answered_slots)) for key in participant.theme_keys
-    )
-    if participant.submitted_at:
-        state = State.SUBMITTED
-    elif answered:
-        state = State.IN_PROGRESS
-    else:
-        state = State.NOT_STARTED
-    return ColleagueProgress(
-        participant.name,
-        state,
-        answered,
-        len(slots),
-        sum(n for _, n in open_by_theme),
-        participant.unreachable_at is not None,
-        open_by_theme=open_by_theme,
-    )
+class ProgressLine(NamedTuple):
+    """The round's progress in words: "Deelnemers: 4" and the non-zero categories."""
+
+    head: str
+    counts: tuple[str, ...]  # e.g. "1 klaar, nog niet ingestuurd", in Category order
+
+    @property
+    def text(self) -> str:
+        """Returns the line as plain text: "Deelnemers: 4 — 1 ingestuurd · 1 bezig"."""
+        return " — ".join([self.head, " · ".join(self.counts)] if self.counts else [self.head])
 
 
-def _open_required(template: Template, theme_key: str, answered_slots: set[SlotRef]) -> int:
-    """Returns how many required questions of one theme are not answered yet."""
-    required = {SlotRef(theme_key, q.key) for q in template.questions_for(theme_key) if q.required}
-    return sum(
-        1 for s in slots_for(template, (theme_key,)) if s in required and s not in answered_slots
-    )
+def counts_in_words(progress: RoundProgress, t: Catalogue) -> dict[Category, str]:
+    """Returns the non-zero categories with their count in words, e.g. "2 bezig" (plain text)."""
+    return {k: t.label(f"progress_{k.value}", count=n) for k, n in progress.counts().items()}
+
+
+def progress_line(progress: RoundProgress, t: Catalogue) -> ProgressLine:
+    """Returns the round's progress as the documents and the overview's summary show it."""
+    head = f"{t.label('participants')}: {len(progress.colleagues)}"
+    return ProgressLine(head, tuple(counts_in_words(progress, t).values()))
 
 
 def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
-    """Returns progress per colleague (invites not yet opened included) and per theme."""
+    """Returns progress per colleague (invites not yet opened included) and per theme.
+
+    Withdrawn colleagues are not counted.
+    """
     template = snapshot.round.template
     active = [p for p in snapshot.participants if not p.withdrawn]
     answered: dict[int, set[SlotRef]] = {p.id: set() for p in active}
     for a in snapshot.answers:
         if a.participant_id in answered:
             answered[a.participant_id].add(SlotRef(a.theme_key, a.question_key))
-    colleagues = [colleague_progress(template, p, answered[p.id]) for p in active]
-    for invite in snapshot.pending_invites:
-        total = sum(len(template.questions_for(k)) for k in invite.theme_keys)
-        open_by_theme = tuple(
-            (k, sum(1 for q in template.questions_for(k) if q.required)) for k in invite.theme_keys
+    colleagues = [
+        ColleagueProgress(
+            p.name,
+            count_progress(
+                template, p.theme_keys, answered[p.id], submitted=p.submitted_at is not None
+            ),
+            p.invited_at,
+            unreachable=p.unreachable_at is not None,
         )
-        required = sum(n for _, n in open_by_theme)
-        colleagues.append(
-            ColleagueProgress(
-                invite.name, State.NOT_STARTED, 0, total, required, False, True, open_by_theme
-            )
+        for p in active
+    ]
+    colleagues += [
+        ColleagueProgress(
+            invite.name,
+            count_progress(template, invite.theme_keys, (), invited_only=True),
+            invite.created_at,
         )
+        for invite in snapshot.pending_invites
+    ]
     themes = []
     for theme in template.themes:
         contributors = {

@@ -17,9 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.formatting import clean_text, format_datetime
-from reports.labels import labels_for
-from reports.overview import AnswerEntry, Overview
+from conversations.answers import clean_text
+from conversations.texts import catalogue
+from reports.formatting import format_datetime
+from reports.overview import Overview
+from reports.sections import AnswerEntry
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer cell texts.
@@ -49,7 +51,7 @@ def csv_delimiter(language: str) -> str:
 
 def answer_header(overview: Overview) -> list[str]:
     """Column titles of the answers sheet (and the CSV)."""
-    lab = labels_for(overview.language)
+    lab = catalogue(overview.language).labels
     return [
         lab["round"],
         lab["theme"],
@@ -67,7 +69,7 @@ def _answer_text(answer: AnswerEntry) -> str:
 
 def answer_rows(overview: Overview) -> list[list[str | datetime]]:
     """One row per answer, in document order; the last column is the time of the last edit."""
-    lab = labels_for(overview.language)
+    lab = catalogue(overview.language).labels
     return [
         [
             overview.round_name,
@@ -99,7 +101,7 @@ def render_csv(overview: Overview) -> bytes:
 
 def render_xlsx(overview: Overview) -> bytes:
     """Renders an .xlsx workbook: the answers (one row each) and the partner matrix."""
-    lab = labels_for(overview.language)
+    lab = catalogue(overview.language).labels
     workbook = Workbook()
     answers = workbook.active
     answers.title = lab["sheet_answers"]

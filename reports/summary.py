@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-from reports.formatting import clean_text, format_datetime
-from reports.labels import counted, labels_for
+from conversations.answers import clean_text
+from conversations.texts import catalogue
+from reports.formatting import format_datetime
 from reports.overview import Overview
-from reports.progress import RoundProgress
+from reports.progress import progress_line
 
 _TOP_PARTNERS = 5
 
 
-def summary_text(overview: Overview, progress: RoundProgress) -> str:
+def summary_text(overview: Overview) -> str:
     """Returns a short plain-text summary: progress, themes with input, answers, top partners.
 
-    Progress is counted as /progress counts it: the categories of ``progress`` with a count.
+    Progress is counted and worded as /progress and the documents count it.
 
     Not escaped for any markup: the caller escapes it for the chat's parse mode.
     """
-    lab = labels_for(overview.language)
+    t = catalogue(overview.language)
+    lab = t.labels
     total = overview.answer_count
     submitted = overview.submitted_answer_count
-
-    people = f"{lab['participants']}: {len(progress.colleagues)}"
-    counts = progress.counts()
-    if counts:
-        people += " — " + " · ".join(
-            counted(lab, f"summary_{category.value}", n) for category, n in counts.items()
-        )
     lines = [
         f"{lab['summary_title']} {overview.round_name} "
         f"({lab['summary_as_of']} {format_datetime(overview.generated_at, overview.language)})",
-        people,
+        progress_line(overview.progress, t).text,
         f"{lab['summary_themes']}: {len(overview.themes_with_input)} {lab['summary_of']} "
-        f"{overview.theme_count}; {counted(lab, 'summary_answers', total)} "
+        f"{overview.theme_count}; {t.label('answers', count=total)} "
         f"({submitted} {lab['submitted']}, {total - submitted} {lab['draft']})",
     ]
     top = overview.partners.rows[:_TOP_PARTNERS]

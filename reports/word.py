@@ -23,9 +23,12 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from reports.formatting import clean_text, format_date, format_datetime
-from reports.labels import Labels, labels_for
-from reports.overview import AnswerEntry, Overview, PartnerMatrix, ThemeSection
+from conversations.answers import clean_text
+from conversations.texts import Section, catalogue
+from reports.formatting import format_date, format_datetime
+from reports.overview import Overview, PartnerMatrix
+from reports.progress import progress_line
+from reports.sections import AnswerEntry, ThemeSection
 
 _ACCENT = RGBColor(0x0B, 0x53, 0x94)
 _MUTED = RGBColor(0x5B, 0x66, 0x75)
@@ -36,7 +39,7 @@ _PORTRAIT_COLUMNS = 4
 
 def render_docx(overview: Overview) -> bytes:
     """Renders the overview as a .docx file: A4, headings per theme and question, tables."""
-    labels = labels_for(overview.language)
+    labels = catalogue(overview.language).labels
     doc = Document()
     _set_up(doc, overview, labels)
     _front_matter(doc, overview, labels)
@@ -69,7 +72,7 @@ def _text(value: str) -> str:
     return clean_text(value)
 
 
-def _set_up(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _set_up(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = "Calibri"
@@ -105,7 +108,7 @@ def _set_up(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
     props.created = created.astimezone(UTC) if created.tzinfo else created
 
 
-def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _front_matter(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     kicker = _add(doc, style="Subtitle")
     kicker.add_run(_text(f"{labels['document_title']} · {overview.template_title}"))
     _add(doc, _text(overview.round_name), "Title")
@@ -119,18 +122,11 @@ def _front_matter(doc: DocumentObject, overview: Overview, labels: Labels) -> No
         f" · {labels['generated']}: {generated}",
     )
 
-    p = overview.progress
-    counts = [
-        f"{p.participants} {labels['participants'].lower()}",
-        f"{p.submitted} {labels['submitted']}",
-        f"{p.in_progress} {labels['in_progress']}",
-        f"{p.not_started} {labels['not_started']}",
-    ]
-    if p.pending_invites:
-        counts.append(f"{p.pending_invites} {labels['pending_invites']}")
+    line = progress_line(overview.progress, catalogue(overview.language))
     progress = doc.add_paragraph()
-    progress.add_run(f"{labels['progress']}: ").bold = True
-    progress.add_run(_text(", ".join(counts)))
+    progress.add_run(line.head).bold = True
+    if line.counts:
+        progress.add_run(" — " + " · ".join(line.counts))
 
     heading = _add(doc, style="TOC Heading")
     heading.add_run(labels["contents"])
@@ -146,7 +142,7 @@ def _bookmark(index: int) -> str:
 
 
 def _theme(
-    doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Labels
+    doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Section
 ) -> None:
     heading = _add(doc, _text(theme.title), "Heading 1")
     heading.paragraph_format.page_break_before = index > 0
@@ -170,7 +166,7 @@ def _theme(
             _answer(doc, overview, answer, labels)
 
 
-def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels: Labels) -> None:
+def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels: Section) -> None:
     byline = doc.add_paragraph()
     byline.paragraph_format.keep_with_next = True
     byline.paragraph_format.space_before = Pt(6)
@@ -187,7 +183,7 @@ def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels
         doc.add_paragraph(_text(answer.text))
 
 
-def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> None:
+def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
     wide = len(matrix.themes) > _PORTRAIT_COLUMNS
     if wide:
         _new_section(doc, landscape=True)
@@ -202,11 +198,12 @@ def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> Non
         _new_section(doc, landscape=False)
 
 
-def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Labels) -> None:
+def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
     headers = [labels["partner"], *(t.title for t in matrix.themes), labels["total"]]
     table = doc.add_table(rows=1, cols=len(headers))
     section = doc.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
+    # python-docx types page sizes as optional; this document sets them all (see _set_up).
+    usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     # A wide first column keeps partner names on one line; the counts need little room.
     first, last = Cm(4.5), Cm(1.8)
     middle = int((usable - first - last) / max(len(matrix.themes), 1))
@@ -245,7 +242,7 @@ def _count_cell(cell: _Cell, count: str, names: str) -> None:
         run.font.color.rgb = _MUTED
 
 
-def _gaps(doc: DocumentObject, overview: Overview, labels: Labels) -> None:
+def _gaps(doc: DocumentObject, overview: Overview, labels: Section) -> None:
     heading = _add(doc, labels["gaps"], "Heading 1")
     _add_bookmark(heading, "gaps", 10_002)
     gaps = overview.gaps

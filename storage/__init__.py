@@ -1,0 +1,20 @@
+"""The store: a typed contract (storage.contract) returning records (storage.records), and its
+SQLite backend (storage.sqlite). Everything outside storage/ opens a store with ``open_store``
+and uses only the contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.contract import Reader, Store, Writer
+from storage.tokens import hash_token, new_token
+
+
+async def open_store(path: str | Path) -> Store:
+    """Opens the database at ``path`` (created and migrated as needed)."""
+    from storage.sqlite import SqliteStore
+
+    return await SqliteStore.open(path)
+
+
+__all__ = ["Reader", "Store", "Writer", "hash_token", "new_token", "open_store"]

@@ -1,10 +1,16 @@
-"""Plain records the store hands out. Frozen dataclasses: safe to pass to pure code."""
+"""Plain records the store hands out. Frozen dataclasses: safe to pass to pure code.
+
+Every store backend returns these and nothing else (never a driver's row), so the shell,
+the reports and the tests read the same shapes whatever database sits behind the contract.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
+from conversations.engine import AnswerSource, Mode
 from conversations.template import Template
 
 
@@ -32,6 +38,7 @@ class Invite:
     created_at: datetime
     used_at: datetime | None
     used_by: int | None  # Telegram user id
+    revoked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Participant:
     name: str
     language: str
     theme_keys: tuple[str, ...]
-    mode: str  # see conversations.engine.Mode
+    mode: Mode
     cursor: tuple[str, str] | None  # (theme key, question key) of the slot last asked
     submitted_at: datetime | None
     joined_at: datetime
@@ -72,6 +79,58 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class AnswerVersion:
+    """One version in an answer's history."""
+
+    text: str
+    source: AnswerSource
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerLink:
+    """Which answer (and which of its parts) a Telegram message gave."""
+
+    participant_id: int
+    theme_key: str
+    question_key: str
+    part: int
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    """A coordinator known to the store: joined through an invite, or picked a round in chat."""
+
+    user_id: int
+    chat_id: int
+    name: str
+    active_round_id: int | None
+    invite_id: int | None
+    joined_at: datetime
+
+
+class ClaimOutcome(StrEnum):
+    """What became of a claimed reminder slot."""
+
+    CLAIMED = "claimed"  # won, being sent; stays so when the process died mid-send
+    SENT = "sent"
+    SUPERSEDED = "superseded"  # due but not sent: a newer slot, a pause, or already reminded
+    UNREACHABLE = "unreachable"  # Telegram said 403: the colleague blocked the bot
+    FAILED = "failed"  # network or flood control: may be claimed again (MAX_SEND_ATTEMPTS)
+    UNCERTAIN = "uncertain"  # timed out: Telegram may have delivered it, so never again
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """What the reminder schedule needs to know about one colleague's past reminders."""
+
+    claimed: frozenset[str]  # slot keys that must not be sent (again)
+    last_reminded_at: datetime | None
+    # The last reminder to the same Telegram user in any *other* round they take part in.
+    other_reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class RoundSnapshot:
     """Everything the overview and progress need about one round, read in one go."""
 
@@ -80,3 +139,58 @@ class RoundSnapshot:
     answers: tuple[Answer, ...]
     pending_invites: tuple[Invite, ...] = ()  # colleague invites nobody has opened yet
     partner_merges: dict[str, str] = field(default_factory=dict)  # normalised name -> canonical
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An update as Telegram handed it over, before it is in the inbox."""
+
+    update_id: int
+    fingerprint: str  # what identifies it besides its id, which Telegram may reuse
+    chat_id: int | None
+    payload: str  # the update's JSON as received
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """An update in the inbox, waiting to be handled (or being handled)."""
+
+    id: int  # arrival order
+    update_id: int
+    fingerprint: str
+    chat_id: int | None
+    payload: str
+    received_at: datetime
+
+
+class Lane(StrEnum):
+    """Which messages go first: replies never wait behind bulk messages."""
+
+    REPLY = "reply"
+    BULK = "bulk"
+
+
+# Inline buttons as stored: rows of (label, callback data). No Telegram types below the shell.
+Keyboard = tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message to queue: Telegram HTML and its buttons."""
+
+    text: str
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A queued message, sent in ``id`` order within its chat."""
+
+    id: int
+    chat_id: int
+    lane: Lane
+    text: str
+    keyboard: Keyboard | None
+    created_at: datetime
+    not_before: datetime | None = None
+    attempts: int = 0

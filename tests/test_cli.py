@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from bot.cli import main
-from storage.store import Store
+from storage import open_store
 
 SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
@@ -59,7 +59,7 @@ def test_invite_prints_token_and_link_once_the_username_is_known(db, capsys):
     assert first["themes"] == ["jeugd", "ondermijning"]
 
     async def remember_username() -> None:
-        store = await Store.open(db)
+        store = await open_store(db)
         async with store.write() as tx:
             await tx.set_meta("bot_username", "leiden_ivp_bot")
         await store.close()
@@ -85,6 +85,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     assert progress["colleagues"][0] == {
         "name": "Alice",
         "state": "not_started",
+        "category": "invited",
         "answered": 0,
         "total": 3,
         "open_required": 2,  # niveau is optional

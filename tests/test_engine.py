@@ -17,9 +17,9 @@ from conversations.engine import (
     SaveAnswer,
     SetThemes,
     ShowReview,
-    SlotRef,
     StoredAnswer,
 )
+from conversations.slots import SlotRef
 from conversations.template import load_template
 
 TEMPLATE = load_template(str(Path(__file__).parent / "data" / "small.toml"))

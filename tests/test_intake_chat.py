@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
+from tests.auxil.database import stored_text, stored_values
+
 SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
 
@@ -98,7 +100,10 @@ async def test_edited_message_updates_the_stored_answer_and_keeps_history(bot, a
     async with bot.store.read() as tx:
         participant = await tx.active_participant(1001)
         history = await tx.answer_history(participant.id, "ondermijning", "inhoud")
-    assert [text for text, _, _ in history] == ["Eerste versie", "Betere versie"]
+    assert [(v.text, v.source) for v in history] == [
+        ("Eerste versie", "answer"),
+        ("Betere versie", "edit"),
+    ]
 
 
 async def test_review_edit_and_submit_then_edit_after_submitting(bot, alice):
@@ -177,11 +182,9 @@ async def test_strangers_bad_and_used_tokens_are_refused_and_nothing_is_stored(b
     assert "al door iemand anders gebruikt" in mallory.last_reply
     await mallory.send("mijn geheime antwoord")
     await mallory.press_data("v1:sk:1:0")
-    async with bot.store.read() as tx:
-        rows = await tx._all("SELECT text FROM answers")
-        people = await tx._all("SELECT user_id FROM participants")
-    assert all("geheim" not in r[0] for r in rows)
-    assert 666 not in {r[0] for r in people}
+    assert "geheim" not in stored_text(bot.db_path)
+    # Nothing of the stranger's, not even their id in the record of handled updates.
+    assert 666 not in stored_values(bot.db_path) and ":666:" not in stored_text(bot.db_path)
 
 
 async def test_bad_input_gets_a_hint_and_changes_nothing(bot, alice):

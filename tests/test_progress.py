@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from conversations.engine import SlotRef
+from conversations.engine import Mode
+from conversations.progress import Category, State, count_progress
+from conversations.slots import SlotRef
 from conversations.template import parse_template
-from reports.progress import State, colleague_progress, round_progress
-from storage.records import Invite, Participant, Round, RoundSnapshot
+from reports.progress import ColleagueProgress, RoundProgress, round_progress
+from storage.records import Answer, Invite, Participant, Round, RoundSnapshot
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -48,7 +51,7 @@ def participant(themes: tuple[str, ...], **kw) -> Participant:
         name="Alice",
         language="nl",
         theme_keys=themes,
-        mode="asking",
+        mode=Mode.ASKING,
         cursor=None,
         submitted_at=None,
         joined_at=NOW,
@@ -60,14 +63,16 @@ def participant(themes: tuple[str, ...], **kw) -> Participant:
 
 def test_required_is_decided_per_theme_not_per_question_key():
     answered = {SlotRef("a", "inhoud"), SlotRef("a", "extra"), SlotRef("b", "inhoud")}
-    progress = colleague_progress(TEMPLATE, participant(("a", "b")), answered)
+    progress = count_progress(TEMPLATE, ("a", "b"), answered)
     assert (progress.answered, progress.total, progress.open_required) == (3, 4, 0)
     assert progress.done and progress.state is State.IN_PROGRESS
+    assert progress.category is Category.DONE
 
 
 def test_a_colleague_without_themes_is_not_done():
-    progress = colleague_progress(TEMPLATE, participant(()), set())
+    progress = count_progress(TEMPLATE, (), set())
     assert progress.total == 0 and not progress.done
+    assert progress.category is Category.NOT_STARTED
 
 
 def test_unopened_invites_count_only_required_questions_as_open():
@@ -75,37 +80,60 @@ def test_unopened_invites_count_only_required_questions_as_open():
     invite = Invite(5, 1, "Bob", ("a", "b"), False, NOW, None, None)
     snapshot = RoundSnapshot(round_, (), (), (invite,))
     (bob,) = round_progress(snapshot).colleagues
-    assert (bob.total, bob.open_required, bob.invited_only, bob.done) == (4, 3, True, False)
+    count = bob.progress
+    assert (count.total, count.open_required, count.invited_only, count.done) == (4, 3, True, False)
+    assert count.category is Category.INVITED and count.state is State.NOT_STARTED
 
 
 def test_open_required_questions_are_counted_per_theme():
     answered = {SlotRef("a", "inhoud"), SlotRef("a", "extra")}
-    progress = colleague_progress(TEMPLATE, participant(("a", "b")), answered)
-    assert progress.open_by_theme == (("a", 0), ("b", 1))
+    progress = count_progress(TEMPLATE, ("a", "b"), answered)
+    assert [(t.theme_key, t.open_required) for t in progress.themes] == [("a", 0), ("b", 1)]
     assert (progress.open_required, progress.open_themes) == (1, 1)
 
 
-def _colleague(name: str, state: State, answered: int, open_required: int, **kw):
-    from reports.progress import ColleagueProgress
+def test_a_submitted_colleague_counts_as_submitted_whatever_is_open():
+    progress = count_progress(TEMPLATE, ("a",), {SlotRef("a", "inhoud")}, submitted=True)
+    assert (progress.category, progress.state, progress.open_required) == (
+        Category.SUBMITTED,
+        State.SUBMITTED,
+        1,
+    )
 
-    return ColleagueProgress(name, state, answered, 4, open_required, False, **kw)
+
+def _colleague(name: str, answered: set[SlotRef], **kw) -> ColleagueProgress:
+    return ColleagueProgress(name, count_progress(TEMPLATE, ("a", "b"), answered, **kw), NOW)
+
+
+ALL = {SlotRef("a", "inhoud"), SlotRef("a", "extra"), SlotRef("b", "inhoud"), SlotRef("b", "extra")}
+
+
+def test_round_progress_counts_each_colleague_with_the_one_count():
+    done = ALL - {SlotRef("b", "extra")}  # b's extra question is optional
+    answers = tuple(Answer(1, s.theme_key, s.question_key, "x", ("x",), NOW, NOW) for s in done)
+    gone = replace(participant(("a",)), id=2, name="Gone", withdrawn=True)
+    snapshot = RoundSnapshot(
+        Round(1, "R", TEMPLATE, None, NOW), (participant(("a", "b")), gone), answers
+    )
+    (alice,) = round_progress(snapshot).colleagues  # withdrawn colleagues are not counted
+    assert alice.progress == count_progress(TEMPLATE, ("a", "b"), done)
+    assert alice.progress.category is Category.DONE
 
 
 def test_progress_title_and_digest_count_the_same_categories():
     from bot.coordination import progress_text
     from bot.reminding import RoundDigest, digest_text
-    from bot.texts import catalogue, plain
-    from reports.progress import Category, RoundProgress
+    from conversations.texts import catalogue, plain
 
     progress = RoundProgress(
         1,
         "R",
         (
-            _colleague("Anna", State.SUBMITTED, 4, 0),
-            _colleague("Bram", State.IN_PROGRESS, 3, 0),  # done, not submitted
-            _colleague("Carla", State.NOT_STARTED, 0, 3),
-            _colleague("Dirk", State.NOT_STARTED, 0, 3, invited_only=True),
-            _colleague("Eva", State.NOT_STARTED, 0, 3, invited_only=True),
+            _colleague("Anna", ALL, submitted=True),
+            _colleague("Bram", ALL - {SlotRef("b", "extra")}),  # done, not submitted
+            _colleague("Carla", set()),
+            _colleague("Dirk", set(), invited_only=True),
+            _colleague("Eva", set(), invited_only=True),
         ),
         (),
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from telegram.error import RetryAfter
 
-import storage.reminders
 from bot import callbacks, reminding
 from bot.app import build_application
 from bot.callbacks import Action
@@ -23,7 +23,9 @@ from bot.ratelimit import BoundedRateLimiter
 from conversations.reminders import ReminderSubject, WorkingCalendar, manual_due, manual_slot_key
 from devtools.chat import ChatUser
 from devtools.standin import BotMessage, FakeRequest
-from storage.store import Store
+from storage import open_store
+from storage.contract import MAX_SEND_ATTEMPTS
+from storage.sqlite.transaction import SqliteTransaction
 from tests.auxil.harness import Harness
 
 SMALL = str(Path(__file__).parent / "data" / "small.toml")
@@ -101,7 +103,7 @@ async def participant_of(bot: Harness, user: ChatUser):
 async def outcomes(bot: Harness, user: ChatUser) -> dict[str, str]:
     participant = await participant_of(bot, user)
     async with bot.store.read() as tx:
-        return await storage.reminders.outcomes(tx, participant.id)
+        return await tx.reminder_outcomes(participant.id)
 
 
 # --- what a reminder says and offers ------------------------------------------------------
@@ -412,20 +414,20 @@ async def test_restart_mid_batch_sends_nobody_twice(bot, monkeypatch):
     carla = await join(bot, round_id, 1003, "Carla")
     bot.clock.current = local(2026, 11, 27)
 
-    record = storage.reminders.record
+    record = SqliteTransaction.record_reminder
     recorded = 0
 
-    async def crash_on_the_second(*args: object) -> None:
+    async def crash_on_the_second(*args: Any) -> None:
         nonlocal recorded
         recorded += 1
         if recorded == 2:
             raise Crash  # Bram's reminder went out, but the bot died before noting it
         await record(*args)
 
-    monkeypatch.setattr(storage.reminders, "record", crash_on_the_second)
+    monkeypatch.setattr(SqliteTransaction, "record_reminder", crash_on_the_second)
     with pytest.raises(Crash):
         await run(bot)
-    monkeypatch.setattr(storage.reminders, "record", record)
+    monkeypatch.setattr(SqliteTransaction, "record_reminder", record)
     assert [len(reminders(bot, u)) for u in (alice, bram, carla)] == [1, 1, 0]
 
     await bot.restart()
@@ -441,7 +443,7 @@ async def test_two_schedulers_on_one_database_send_exactly_one(bot):
     colleagues = [await join(bot, round_id, 1001 + i, f"Collega {i}") for i in range(5)]
     bot.clock.current = local(2026, 11, 27)
 
-    second_store = await Store.open(bot.db_path)
+    second_store = await open_store(bot.db_path)
     second = build_application(
         bot.settings,
         second_store,
@@ -538,10 +540,10 @@ async def test_a_failing_chat_is_given_up_after_a_few_checks(bot, sleeps):
     alice = await join(bot, round_id, 1001, "Alice")
     bot.clock.current = local(2026, 11, 27)
     bot.tg.api.fail_network(times=100)
-    for _ in range(storage.reminders.MAX_SEND_ATTEMPTS + 2):
+    for _ in range(MAX_SEND_ATTEMPTS + 2):
         await run(bot, sleeps)
         bot.clock.advance(minutes=30)
-    assert send_attempts(bot, alice) == storage.reminders.MAX_SEND_ATTEMPTS * reminding.SEND_TRIES
+    assert send_attempts(bot, alice) == MAX_SEND_ATTEMPTS * reminding.SEND_TRIES
 
 
 # --- the coordinator's /remind ------------------------------------------------------------
@@ -714,8 +716,7 @@ async def test_a_chat_that_is_gone_is_unreachable_and_gives_one_digest(bot):
     round_id = await round_on_monday(bot)
     coby = bot.coordinator()
     alice = await join(bot, round_id, 1001, "Alice")
-    async with bot.store.write() as tx:  # Telegram no longer knows the chat: 400 chat not found
-        await tx.db.execute("UPDATE participants SET chat_id = 424242")
+    bot.tg.api.chats.pop(alice.chat_id)  # Telegram no longer knows the chat: 400 chat not found
     before = len(coby.replies)
     bot.clock.current = local(2026, 11, 27, 9)
     digests = []
@@ -736,12 +737,12 @@ async def test_a_failing_send_gives_a_digest_only_when_given_up(bot, sleeps):
     alice = await join(bot, round_id, 1001, "Alice")
     bot.clock.current = local(2026, 11, 27, 9)
     per_run = []
-    for _ in range(storage.reminders.MAX_SEND_ATTEMPTS + 3):
+    for _ in range(MAX_SEND_ATTEMPTS + 3):
         # The network is down for the whole reminder batch (the digest itself may get through).
         bot.tg.api.fail_network(times=reminding.SEND_TRIES)
         per_run.append([(d.sent, d.failed) for d in await run(bot, sleeps)])
         bot.clock.advance(minutes=30)
-    tries = storage.reminders.MAX_SEND_ATTEMPTS
+    tries = MAX_SEND_ATTEMPTS
     assert per_run == [[]] * (tries - 1) + [[([], ["Alice"])]] + [[]] * 3
     assert await outcomes(bot, alice) == {"first": "failed"}
 

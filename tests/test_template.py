@@ -188,3 +188,11 @@ def test_a_list_question_keyed_partners_feeds_the_partner_matrix_without_a_role(
     )
     roles = {q.key: q.role for q in parse_template(text, "p.toml").questions}
     assert roles == {"inhoud": None, "partners": QuestionRole.PARTNERS, "middelen": None}
+
+
+def test_a_language_without_a_catalogue_is_refused():
+    assert parse_template(DOCUMENTED.replace('"nl"', '"en"'), "t.toml").language == "en"
+    with pytest.raises(
+        TemplateError, match=r"language: .*unsupported language 'de' \(use nl or en\)"
+    ):
+        parse_template(DOCUMENTED.replace('language = "nl"', 'language = "de"'), "t.toml")

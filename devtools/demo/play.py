@@ -28,8 +28,8 @@ from bot.app import build_application
 from bot.callbacks import Action
 from bot.polling import serve
 from bot.settings import Settings
-from bot.texts import Catalogue, catalogue, plain
 from conversations.template import Question, QuestionKind, Theme, load_template
+from conversations.texts import Catalogue, catalogue, plain
 from devtools.chat import ChatUser, NoReply
 from devtools.demo.reading import actions, button_data, choice_data, is_question, last_step
 from devtools.demo.script import DemoColleague, DemoError, load_script
@@ -37,7 +37,7 @@ from devtools.demo.terminal import ProgressBar, collected_logs, one_line
 from devtools.standin import BotMessage, FakeBotAPI, file_base_url, serve_http
 from devtools.transports import PollingTelegram
 from reports import FORMATS as DOCUMENT_FORMATS
-from storage.store import Store
+from storage import Store, open_store
 
 __all__ = ["Demo", "DemoResult", "run_demo"]
 
@@ -91,7 +91,7 @@ class Demo:
             stack.push_async_callback(runner.cleanup)
             self.say(f"Bot API stand-in on {base_url} (nothing leaves this machine)")
 
-            store = await Store.open(workdir / "themabot-demo.db")
+            store = await open_store(workdir / "themabot-demo.db")
             stack.push_async_callback(store.close)
             tokens = await self._set_up_round(store)
 

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from conversations.template import Template, load_template
 from devtools.chat import ChatUser
 from devtools.transports import FakeTelegram
-from storage.store import Store
+from storage import Store, open_store
 
 COORDINATOR_ID = 9001
 
@@ -56,7 +56,7 @@ class Harness:
 
     async def start(self) -> None:
         self._stack = AsyncExitStack()
-        self.store = await Store.open(self.db_path)
+        self.store = await open_store(self.db_path)
         self.app = build_application(
             self.settings,
             self.store,

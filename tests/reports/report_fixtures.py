@@ -100,7 +100,8 @@ def answer(who: int, theme: str, question: str, text: str, *, day: int = 1) -> A
 
 
 def make_snapshot(template: Template | None = None) -> RoundSnapshot:
-    """Anna submitted, Bram is busy, Carla has not started, Dirk has not opened his invite."""
+    """Anna submitted, Bram answered all required questions without submitting, Carla has not
+    started, Dirk has not opened his invite."""
     answers = (
         answer(1, "woonoverlast", "inhoud", "We werken met een meldpunt.\nEn huisbezoeken."),
         answer(1, "woonoverlast", "partners", "Politie, GGD, woningcorporaties"),

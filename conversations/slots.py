@@ -1,0 +1,33 @@
+"""A colleague's questions as an ordered list of slots: per theme, every question it asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.template import Question, Template
+
+
+@dataclass(frozen=True)
+class SlotRef:
+    """One question for one theme."""
+
+    theme_key: str
+    question_key: str
+
+
+def slots_for(template: Template, theme_keys: tuple[str, ...]) -> list[SlotRef]:
+    """Returns the colleague's slots in asking order: theme by theme, question by question.
+
+    Keys the template does not know are left out.
+    """
+    return [
+        SlotRef(theme_key, q.key)
+        for theme_key in theme_keys
+        if template.theme(theme_key)
+        for q in template.questions_for(theme_key)
+    ]
+
+
+def question_of(template: Template, slot: SlotRef) -> Question:
+    """Returns the Question a slot asks."""
+    return next(q for q in template.questions_for(slot.theme_key) if q.key == slot.question_key)

@@ -1,0 +1,104 @@
+"""Answers in SQLite: the current answer per question, every version, and message links."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from conversations.engine import AnswerSource
+from storage.records import Answer, AnswerLink, AnswerVersion
+from storage.sqlite.base import Queries, Row, req_dt, ts
+
+ANSWER_SQL = (
+    "SELECT a.*, (SELECT COUNT(*) FROM answer_versions v WHERE v.answer_id = a.id) AS versions"
+    " FROM answers a"
+)
+
+
+def answer_record(row: Row) -> Answer:
+    """Turns a row of ``ANSWER_SQL`` into an Answer."""
+    return Answer(
+        participant_id=row["participant_id"],
+        theme_key=row["theme_key"],
+        question_key=row["question_key"],
+        text=row["text"],
+        parts=tuple(json.loads(row["parts"])),
+        created_at=req_dt(row["created_at"]),
+        updated_at=req_dt(row["updated_at"]),
+        versions=row["versions"],
+    )
+
+
+class AnswerQueries(Queries):
+    """Implements the answer half of ParticipantReads and ParticipantWrites."""
+
+    async def answers_of(self, participant_id: int) -> list[Answer]:
+        rows = await self._all(
+            f"{ANSWER_SQL} WHERE a.participant_id = ? ORDER BY a.id", (participant_id,)
+        )
+        return [answer_record(r) for r in rows]
+
+    async def round_answers(self, round_id: int) -> list[Answer]:
+        rows = await self._all(
+            f"{ANSWER_SQL} JOIN participants p ON p.id = a.participant_id"
+            " WHERE p.round_id = ? ORDER BY a.id",
+            (round_id,),
+        )
+        return [answer_record(r) for r in rows]
+
+    async def save_answer(
+        self,
+        participant_id: int,
+        theme_key: str,
+        question_key: str,
+        parts: tuple[str, ...],
+        source: AnswerSource,
+        now: datetime,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        part: int = 0,
+    ) -> None:
+        text = "\n".join(parts)
+        row = await self._one(
+            "INSERT INTO answers (participant_id, theme_key, question_key, parts, text,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(participant_id, theme_key, question_key) DO UPDATE SET"
+            " parts = excluded.parts, text = excluded.text, updated_at = excluded.updated_at"
+            " RETURNING id",
+            (participant_id, theme_key, question_key, json.dumps(parts), text, ts(now), ts(now)),
+        )
+        assert row is not None  # an upsert with RETURNING always returns the row
+        answer_id = int(row["id"])
+        await self._run(
+            "INSERT INTO answer_versions (answer_id, text, source, created_at) VALUES (?, ?, ?, ?)",
+            (answer_id, text, source.value, ts(now)),
+        )
+        if source.replaces_parts:
+            await self._run("DELETE FROM answer_messages WHERE answer_id = ?", (answer_id,))
+        if chat_id is not None and message_id is not None:
+            await self._run(
+                "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id, part)"
+                " VALUES (?, ?, ?, ?)",
+                (chat_id, message_id, answer_id, part),
+            )
+
+    async def answer_for_message(self, chat_id: int, message_id: int) -> AnswerLink | None:
+        row = await self._one(
+            "SELECT a.participant_id, a.theme_key, a.question_key, m.part FROM answer_messages m"
+            " JOIN answers a ON a.id = m.answer_id WHERE m.chat_id = ? AND m.message_id = ?",
+            (chat_id, message_id),
+        )
+        return AnswerLink(row[0], row[1], row[2], row[3]) if row else None
+
+    async def answer_history(
+        self, participant_id: int, theme_key: str, question_key: str
+    ) -> list[AnswerVersion]:
+        rows = await self._all(
+            "SELECT v.text, v.source, v.created_at FROM answer_versions v"
+            " JOIN answers a ON a.id = v.answer_id"
+            " WHERE a.participant_id = ? AND a.theme_key = ? AND a.question_key = ?"
+            " ORDER BY v.id",
+            (participant_id, theme_key, question_key),
+        )
+        return [AnswerVersion(r[0], AnswerSource(r[1]), req_dt(r[2])) for r in rows]

@@ -1,0 +1,72 @@
+"""What every SQLite query module shares: the connection, row helpers, time encoding.
+
+Times are stored as ISO 8601 text in UTC; dates as ISO dates. Rows never leave this package:
+each query module turns them into records (storage.records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+import aiosqlite
+
+from conversations.template import Template
+
+Row = aiosqlite.Row
+
+
+def ts(moment: datetime | None) -> str | None:
+    """Encodes a moment for storage (UTC, ISO 8601)."""
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def dt(text: str | None) -> datetime | None:
+    """Decodes a stored moment."""
+    return datetime.fromisoformat(text) if text else None
+
+
+def req_dt(text: str) -> datetime:
+    """Decodes a stored moment that the schema says is always there."""
+    return datetime.fromisoformat(text)
+
+
+def day(text: str | None) -> date | None:
+    """Decodes a stored date."""
+    return date.fromisoformat(text) if text else None
+
+
+@lru_cache(maxsize=64)
+def template_snapshot(template_json: str) -> Template:
+    """Parses a round's template snapshot once: it never changes, and Template is frozen.
+
+    Validating the snapshot on every event cost more than the event's own SQL.
+    """
+    return Template.model_validate_json(template_json)
+
+
+class Queries:
+    """Runs SQL on one connection; the query modules mix their methods into one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def _one(self, sql: str, params: Iterable[object] = ()) -> Row | None:
+        async with self._db.execute(sql, tuple(params)) as cur:
+            row: Row | None = await cur.fetchone()
+            return row
+
+    async def _all(self, sql: str, params: Iterable[object] = ()) -> list[Row]:
+        async with self._db.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def _run(self, sql: str, params: Iterable[object] = ()) -> None:
+        await self._db.execute(sql, tuple(params))
+
+    async def _many(self, sql: str, rows: Iterable[Iterable[object]]) -> None:
+        await self._db.executemany(sql, [tuple(r) for r in rows])
+
+    async def _insert(self, sql: str, params: Iterable[object]) -> int:
+        async with self._db.execute(sql, tuple(params)) as cur:
+            return int(cur.lastrowid or 0)

@@ -1,0 +1,304 @@
+"""The SQLite store: one writer connection, a few reader connections, numbered migrations.
+
+Writes run inside ``async with store.write() as tx:``. An ``asyncio.Lock`` keeps coroutines
+(handlers and jobs on one event loop) from interleaving inside a transaction, and
+``BEGIN IMMEDIATE`` takes SQLite's write lock up front, so a second process (the CLI, or a
+second bot) waits instead of failing half-way. Blocks that arrive together share one commit
+(group commit): fewer fsyncs, the same durability, since a block returns only after the commit
+that holds it.
+
+Reads run on connections of their own. In WAL mode a reader sees the last committed state and
+never waits for the writer (nor the writer for it), so progress, overviews and reminders'
+listings go on while answers are being committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from storage.contract import Reader, StoreUnavailable, Writer
+from storage.sqlite.transaction import SqliteTransaction
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_PACKAGE = "storage.sqlite.migrations"
+READERS = 4  # reader connections at most; more concurrent reads wait for a free one
+# A group commit closes after this many blocks or seconds, even while more are waiting.
+MAX_BATCH = 128
+MAX_BATCH_SECONDS = 0.025
+
+# SQLite result codes that mean "the database cannot do it now", not "the SQL is wrong".
+_UNAVAILABLE = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_PROTOCOL,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_CORRUPT,
+}
+
+# How the writer connection is set up. FULL: an answer the bot confirmed must survive a power
+# cut, not only a kill -9 (WAL makes that one fsync per commit).
+WRITER_PRAGMAS = {
+    "busy_timeout": "10000",
+    "journal_mode": "WAL",
+    "foreign_keys": "ON",
+    "synchronous": "FULL",
+}
+
+
+async def _guarded(statement: Awaitable[object]) -> None:
+    """Runs a statement; a failure of the database itself becomes StoreUnavailable."""
+    try:
+        await statement
+    except sqlite3.Error as exc:
+        if is_unavailable(exc):
+            raise StoreUnavailable(str(exc)) from exc
+        raise
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Returns (number, name, sql) of every migration file, in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        if entry.name.endswith(".sql"):
+            number, _, rest = entry.name.partition("_")
+            found.append((int(number), rest.removesuffix(".sql"), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def is_unavailable(exc: sqlite3.Error) -> bool:
+    """Whether an SQLite error means "the database cannot do it now" (disk full, I/O, locked),
+    as opposed to a mistake in the SQL."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE
+
+
+async def _connect(
+    path: str, *, reader: bool, extra: Mapping[str, str] | None = None
+) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    db.row_factory = aiosqlite.Row
+    # A reader must never write; SQLite enforces it.
+    pragmas = {"busy_timeout": "10000", "query_only": "ON"} if reader else WRITER_PRAGMAS
+    for name, value in {**pragmas, **(extra or {})}.items():
+        await db.execute(f"PRAGMA {name}={value}")  # constants of ours, never user input
+    return db
+
+
+class SqliteStore:
+    """Implements storage.contract.Store on one SQLite file."""
+
+    def __init__(self, writer: aiosqlite.Connection, path: str, readers: int = READERS) -> None:
+        self.path = path
+        self._writer = writer
+        self._lock = asyncio.Lock()
+        self._queued = 0  # write blocks waiting for the lock
+        self._batch: list[asyncio.Future[None]] = []  # finished blocks of the open transaction
+        self._batch_started = 0.0
+        self._background: set[asyncio.Future[None]] = set()
+        self._idle: list[aiosqlite.Connection] = []
+        self._open_readers: set[aiosqlite.Connection] = set()
+        self._reader_slots = asyncio.Semaphore(readers)
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        upto: int | None = None,
+        pragmas: Mapping[str, str] | None = None,
+    ) -> SqliteStore:
+        """Opens (creating if needed) the database and brings its schema up to date.
+
+        ``upto`` stops at an older migration (tests of the upgrade path); ``pragmas`` are set
+        on the writer after the usual ones (tuning, or a size limit in a test).
+        """
+        writer = await _connect(str(path), reader=False, extra=pragmas)
+        store = cls(writer, str(path))
+        try:
+            await store._migrate(upto)
+        except BaseException:
+            await writer.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        for db in [*self._open_readers]:
+            await db.close()
+        self._open_readers.clear()
+        self._idle.clear()
+        await self._writer.close()
+
+    async def _migrate(self, upto: int | None) -> None:
+        db = self._writer
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with db.execute("SELECT version FROM schema_migrations") as cur:
+            done = {row[0] for row in await cur.fetchall()}
+        for number, name, sql in migrations():
+            if number in done or (upto is not None and number > upto):
+                continue
+            try:
+                # The file and its record commit together, or not at all.
+                await db.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+                await db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, datetime.now(UTC).isoformat()),
+                )
+                await db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise
+            log.debug("applied migration %04d_%s", number, name)
+
+    async def schema_version(self) -> int:
+        async with self._writer.execute("SELECT MAX(version) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+        return int(row[0] or 0) if row else 0
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Writer]:
+        # Group commit: blocks that queue up while a transaction is open join it (each under
+        # a savepoint, so a failing block undoes only itself); the last block of a burst
+        # commits for all of them, and every block returns only once that commit is durable.
+        # Under load that is one fsync for many answers; alone, a block commits at once.
+        loop = asyncio.get_running_loop()
+        committed: asyncio.Future[None] = loop.create_future()
+        self._queued += 1
+        entered = False
+        try:
+            async with self._lock:
+                entered = True
+                self._queued -= 1
+                db = self._writer
+                alone = not self._batch
+                try:
+                    if alone:
+                        await _guarded(db.execute("BEGIN IMMEDIATE"))
+                        self._batch_started = loop.time()
+                    else:
+                        await _guarded(db.execute("SAVEPOINT block"))
+                except StoreUnavailable:
+                    await self._abandon_batch()
+                    raise
+                try:
+                    yield SqliteTransaction(db)
+                except sqlite3.Error as exc:
+                    await self._undo_block(alone)
+                    if is_unavailable(exc):
+                        raise StoreUnavailable(str(exc)) from exc
+                    raise
+                except BaseException:
+                    await self._undo_block(alone)
+                    raise
+                else:
+                    if not alone:
+                        await _guarded(db.execute("RELEASE block"))
+                    self._batch.append(committed)
+                finally:
+                    if self._batch and self._commit_now(loop):
+                        await self._commit()
+        finally:
+            if not entered:
+                self._queued -= 1
+                if self._queued == 0 and self._batch:
+                    # The block that would have committed was cancelled while waiting.
+                    task = asyncio.ensure_future(self._commit_when_free())
+                    self._background.add(task)
+                    task.add_done_callback(self._background.discard)
+        await committed
+
+    def _commit_now(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Whether the open transaction commits now: nobody is waiting to join it, or it is
+        big or old enough that waiting longer would delay the replies behind it."""
+        if self._queued == 0 or len(self._batch) >= MAX_BATCH:
+            return True
+        return loop.time() - self._batch_started >= MAX_BATCH_SECONDS
+
+    async def _undo_block(self, alone: bool) -> None:
+        db = self._writer
+        if not db.in_transaction:
+            # SQLite rolled the transaction back itself (it does on some I/O errors and on a
+            # full disk): the blocks before this one in the batch are lost too.
+            await self._abandon_batch()
+            return
+        try:
+            if alone:
+                await db.execute("ROLLBACK")
+            else:
+                await db.execute("ROLLBACK TO block")
+                await db.execute("RELEASE block")
+        except sqlite3.Error:
+            log.warning("could not undo a failed write block; the whole batch is lost")
+            await self._abandon_batch()
+
+    async def _commit(self) -> None:
+        batch, self._batch = self._batch, []
+        try:
+            await _guarded(self._writer.execute("COMMIT"))
+        except StoreUnavailable as exc:
+            with contextlib.suppress(sqlite3.Error):
+                await self._writer.execute("ROLLBACK")
+            for waiting in batch:
+                if not waiting.done():
+                    waiting.set_exception(StoreUnavailable(str(exc)))
+            return
+        for waiting in batch:
+            if not waiting.done():
+                waiting.set_result(None)
+
+    async def _abandon_batch(self) -> None:
+        """Rolls back whatever is open and fails every block that waited for its commit."""
+        with contextlib.suppress(sqlite3.Error):
+            if self._writer.in_transaction:
+                await self._writer.execute("ROLLBACK")
+        batch, self._batch = self._batch, []
+        for waiting in batch:
+            if not waiting.done():
+                waiting.set_exception(StoreUnavailable("the write transaction was lost"))
+
+    async def _commit_when_free(self) -> None:
+        async with self._lock:
+            if self._batch:
+                await self._commit()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Reader]:
+        async with self._reader_slots:
+            db = self._idle.pop() if self._idle else await self._new_reader()
+            healthy = False
+            try:
+                # One read transaction: every query in the block sees the same committed state.
+                await db.execute("BEGIN")
+                try:
+                    yield SqliteTransaction(db)
+                finally:
+                    await db.execute("ROLLBACK")  # a reader has nothing to commit
+                healthy = True
+            finally:
+                if healthy:
+                    self._idle.append(db)
+                else:
+                    self._open_readers.discard(db)
+                    await db.close()
+
+    async def _new_reader(self) -> aiosqlite.Connection:
+        db = await _connect(self.path, reader=True)
+        self._open_readers.add(db)
+        return db

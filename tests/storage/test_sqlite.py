@@ -1,0 +1,127 @@
+"""The SQLite backend's own promises: migrations, what lies on disk, readers that cannot write."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from conversations.template import load_template
+from storage import hash_token
+from storage.contract import StoreUnavailable
+from storage.sqlite import SqliteStore, migrations
+from storage.sqlite.store import is_unavailable
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = await SqliteStore.open(tmp_path / "t.db")
+    yield store
+    await store.close()
+
+
+async def test_fresh_database_has_every_migration(store):
+    assert await store.schema_version() == migrations()[-1][0]
+
+
+async def test_upgrade_from_the_first_schema_keeps_data(tmp_path):
+    path = tmp_path / "old.db"
+    old = await SqliteStore.open(path, upto=1)
+    assert await old.schema_version() == 1
+    await old.close()
+    with sqlite3.connect(path) as db:  # a round as the first version stored it
+        db.execute(
+            "INSERT INTO rounds (name, template_json, deadline, created_at) VALUES (?, ?, ?, ?)",
+            ("Oude ronde", load_template("ivp").model_dump_json(), "2027-01-31", NOW.isoformat()),
+        )
+    upgraded = await SqliteStore.open(path)
+    try:
+        assert await upgraded.schema_version() == migrations()[-1][0]
+        async with upgraded.read() as tx:
+            (round_,) = await tx.list_rounds()
+        assert round_.name == "Oude ronde" and round_.reminders_enabled
+    finally:
+        await upgraded.close()
+    with sqlite3.connect(path) as db:
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
+    assert versions == [number for number, _, _ in migrations()]
+
+
+async def test_invite_token_is_stored_only_hashed(store, tmp_path):
+    async with store.write() as tx:
+        round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+        _, token = await tx.create_invite(round_.id, "Alice", ["jeugd"], NOW)
+    raw = (tmp_path / "t.db").read_bytes() + (tmp_path / "t.db-wal").read_bytes()
+    assert token.encode() not in raw and hash_token(token).encode() in raw
+
+
+async def test_a_reader_connection_refuses_to_write(store):
+    async with store.read() as tx:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await tx.set_meta("x", "y")  # type: ignore[attr-defined]  # not on Reader
+    async with store.read() as tx:  # the connection is still good for reading
+        assert await tx.get_meta("x") is None
+
+
+async def test_a_second_process_sees_what_was_committed(store, tmp_path):
+    async with store.write() as tx:
+        await tx.create_round("Gedeeld", load_template("ivp"), None, NOW)
+    other = await SqliteStore.open(tmp_path / "t.db")
+    try:
+        async with other.read() as tx:
+            assert [r.name for r in await tx.list_rounds()] == ["Gedeeld"]
+    finally:
+        await other.close()
+
+
+async def test_a_full_disk_is_store_unavailable_and_keeps_what_was_committed(tmp_path):
+    store = await SqliteStore.open(tmp_path / "full.db")
+    async with store.write() as tx:
+        round_ = await tx.create_round("Vol", load_template("ivp"), None, NOW)
+    size = (tmp_path / "full.db").stat().st_size // 4096 + 8
+    await store.close()
+    # A page limit just above what is there: the next big write finds the "disk" full.
+    store = await SqliteStore.open(tmp_path / "full.db", pragmas={"max_page_count": str(size)})
+    try:
+        with pytest.raises(StoreUnavailable):
+            async with store.write() as tx:
+                for i in range(500):
+                    await tx.set_meta(f"k{i}", "x" * 2000)
+        async with store.read() as tx:
+            assert [r.id for r in await tx.list_rounds()] == [round_.id]
+            assert await tx.get_meta("k0") is None
+        async with store.write() as tx:  # a small write still fits
+            await tx.set_meta("small", "ok")
+    finally:
+        await store.close()
+
+
+async def test_blocks_that_arrive_together_share_a_commit_and_fail_alone(store):
+    async with store.write() as tx:
+        round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+
+    async def block(i: int) -> None:
+        async with store.write() as tx:
+            await tx.set_meta(f"k{i}", str(i))
+            if i == 7:
+                raise ValueError("this block fails")
+
+    results = await asyncio.gather(*(block(i) for i in range(20)), return_exceptions=True)
+    assert [i for i, r in enumerate(results) if r is not None] == [7]
+    assert isinstance(results[7], ValueError)
+    async with store.read() as tx:
+        stored = [await tx.get_meta(f"k{i}") for i in range(20)]
+        assert [r.id for r in await tx.list_rounds()] == [round_.id]
+    assert stored == [None if i == 7 else str(i) for i in range(20)]
+
+
+def test_sqlite_errors_of_the_database_itself_are_told_apart_from_mistakes():
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+    typo = sqlite3.OperationalError("no such table: nope")
+    typo.sqlite_errorcode = sqlite3.SQLITE_ERROR
+    assert is_unavailable(full) and not is_unavailable(typo)

@@ -1,0 +1,23 @@
+"""Answer text: one cleaning rule for what is stored and what documents write."""
+
+from __future__ import annotations
+
+from conversations.answers import clean_name, clean_text, normalise_answer
+from conversations.template import Question
+
+
+def test_clean_text_keeps_what_a_reader_sees_and_drops_the_rest():
+    hostile = " a\r\nb\rc\td\x00\x07\x1b\x7f\u200b\ufeff\ud800\ufffe\uffffe "
+    assert clean_text(hostile) == " a\nb\nc\tde "
+
+
+def test_clean_text_composes_and_does_not_trim():
+    assert clean_text("Cafe\u0301") == "Café"
+    assert clean_text(" — 12-01 — concept") == " — 12-01 — concept"
+
+
+def test_stored_answers_and_names_are_trimmed_as_well():
+    question = Question(key="q", text="Q?")
+    assert normalise_answer(question, "  \u200b Politie\r\n ") == "Politie"
+    assert normalise_answer(question, " \u200b\ufeff ") is None
+    assert clean_name("  Anna \x00 de\u200b  Vries\n") == "Anna de Vries"
