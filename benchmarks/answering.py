@@ -94,15 +94,24 @@ async def _running_themabot(store: Store, answers: int) -> AsyncIterator[Trial]:
         round_id = (await tx.create_round("Benchmark", template, _DEADLINE, _NOW)).id
     tg = _TimedTelegram()
     settings = Settings(
-        _env_file=None, token=tg.token, db=str(store.path), coordinators=[], language="nl"
-    )
+        _env_file=None, token=tg.token, db=str(store.path), coordinators=[], language="nl",
+        send_rate=0,
+    )  # fmt: skip
     app = build_application(
         settings,
         store,
         request=tg.request,
         get_updates_request=tg.updates_request,
-        rate_limit=False,
+        documents="thread",
     )
+
+    async def through_pipeline(update: Update) -> None:
+        pipeline = app.bot_data.services.pipeline
+        assert pipeline is not None
+        await pipeline.receive([update])
+        await pipeline.settled()
+
+    tg.feed = through_pipeline
     user_ids = itertools.count(700_000_001)
     texts = itertools.count()
 

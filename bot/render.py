@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import Action
+from bot.lengths import LIMIT, units
 from conversations import engine
 from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
 from conversations.slots import question_of
@@ -215,6 +216,15 @@ class Renderer:
         )
 
 
+def with_note(text: str, messages: list[Outgoing]) -> list[Outgoing]:
+    """Puts a text (a welcome, "this button has expired") on top of the first message, when
+    both fit in one Telegram message: one ping instead of two."""
+    if messages and units(f"{text}\n\n{messages[0].text}") <= LIMIT:
+        first = messages[0]
+        return [Outgoing(f"{text}\n\n{first.text}", first.keyboard), *messages[1:]]
+    return [Outgoing(text), *messages]
+
+
 def _merge_notes(messages: list[Outgoing]) -> list[Outgoing]:
     """Puts a short note without buttons on top of the message after it: fewer pings."""
     merged: list[Outgoing] = []
@@ -232,4 +242,4 @@ def _merge_notes(messages: list[Outgoing]) -> list[Outgoing]:
     return merged
 
 
-__all__ = ["Outgoing", "Renderer", "clip_for_html", "shorten"]
+__all__ = ["Outgoing", "Renderer", "clip_for_html", "shorten", "with_note"]

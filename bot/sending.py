@@ -1,90 +1,177 @@
-"""Sending messages: long texts split at line breaks, documents, and Telegram's refusals."""
+"""Sending messages: long texts split at line breaks, retries that survive hiccups, and
+Telegram's refusals told apart from its hiccups."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
-from telegram.constants import MessageLimit
-from telegram.error import BadRequest, TimedOut
+import httpx
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.lengths import split_text
+from bot.pacing import BULK
 from bot.render import Outgoing
+from storage.records import Lane
 
 log = logging.getLogger(__name__)
 
-LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+Sleep = Callable[[float], Awaitable[None]]
 
 
-def units(text: str) -> int:
-    """Returns the length Telegram counts: UTF-16 code units (an emoji counts two)."""
-    return len(text.encode("utf-16-le")) // 2
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Returns a RetryAfter's wait in seconds (PTB gives an int or a timedelta)."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _prefix_within(line: str, limit: int) -> int:
-    """Returns how many characters of ``line`` fit in ``limit`` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(line):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(line)
+class Sent(StrEnum):
+    """What became of one message after its tries."""
+
+    SENT = "sent"
+    GONE = "gone"  # the chat will never take it: blocked (403), deleted, deactivated
+    REFUSED = "refused"  # Telegram refused this message (400): sending it again will not help
+    FAILED = "failed"  # network, 5xx or flood control beyond our patience: try again later
+    UNCERTAIN = "uncertain"  # sent, but the answer never came: it may well have arrived
 
 
-def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Splits text into chunks of at most ``limit`` units, at line breaks where possible.
+@dataclass(frozen=True)
+class Patience:
+    """How hard one send tries before it leaves the message for later."""
 
-    Callers pass HTML whose tags never span lines, so a split at a line break keeps tags whole.
-    Lengths are Telegram's (UTF-16 units) and measured on the HTML, which is never shorter
-    than the text Telegram shows.
+    tries: int = 6  # network errors and 5xx: 0.5, 1, 2, 4, 8 s between tries
+    first_backoff: float = 0.5
+    max_retry_after: float = 60.0  # a longer flood-control wait is not slept out here
+    flood_waits: int = 10  # 429s one send sits out before it gives up
+
+
+REPLY_PATIENCE = Patience()
+BULK_PATIENCE = Patience(tries=4, first_backoff=1.0)
+
+# Refusals that mean the chat is gone for good (Telegram words them as 400 or 403).
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+
+
+def chat_is_gone(exc: BadRequest) -> bool:
+    """Whether a 400 means the chat no longer exists for the bot."""
+    return any(phrase in exc.message.lower() for phrase in _GONE)
+
+
+def maybe_delivered(exc: TimedOut) -> bool:
+    """Whether a timed-out request may have reached Telegram.
+
+    Before the request was written (no connection, no free connection, or not all of it
+    sent) Telegram cannot have acted on it: sending again is safe. A read timeout means the
+    whole request went out and only the answer is missing: Telegram has most likely
+    delivered it, and sending again would show the message twice.
     """
-    if units(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while units(line) > limit:  # a single huge line: cut it hard
-            if current:
-                chunks.append(current)
-                current = ""
-            cut = _safe_cut(line, _prefix_within(line, limit))
-            chunks.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if units(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
+    cause = exc.__cause__
+    return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.WriteTimeout)
 
 
-ENTITY_MAX = 10  # the longest entity we write, e.g. "&#x1F600;", is shorter
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    lane: Lane = Lane.REPLY,
+    patience: Patience = REPLY_PATIENCE,
+    sleep: Sleep = asyncio.sleep,
+) -> Sent:
+    """Sends one message (at most one Telegram message long), retrying what is worth it.
+
+    Never raises a Telegram error. 429: waits ``retry_after`` (this chat only; other chats
+    go on) and sends the same message again. 5xx and network errors: backoff, a bounded
+    number of times. A read timeout counts as delivered (see :func:`maybe_delivered`).
+    """
+    extra: dict[str, object] = {"rate_limit_args": BULK} if lane is Lane.BULK else {}
+
+    async def once() -> object:
+        return await bot.send_message(chat_id, text, reply_markup=keyboard, **extra)
+
+    return await _with_retries(once, chat_id, patience, sleep)
 
 
-def _safe_cut(line: str, limit: int) -> int:
-    """Returns where to cut a line longer than ``limit``: at most ``limit``, and never inside
-    an entity (``&lt;``) or a tag (``<a href="…">``), which Telegram would refuse."""
-    cut = limit
-    amp = line.rfind("&", max(0, cut - ENTITY_MAX), cut)
-    if amp != -1 and ";" not in line[amp:cut]:
-        cut = amp
-    lt = line.rfind("<", 0, cut)
-    if lt != -1 and ">" not in line[lt:cut]:
-        cut = lt
-    return cut or limit  # a tag longer than a whole message cannot be kept whole anyway
+async def deliver_document(
+    bot: Bot,
+    chat_id: int,
+    content: bytes,
+    filename: str,
+    caption: str,
+    *,
+    sleep: Sleep = asyncio.sleep,
+) -> Sent:
+    """Sends a document with :func:`deliver`'s retries (the same file each time)."""
+
+    async def once() -> object:
+        return await bot.send_document(chat_id, content, filename=filename, caption=caption)
+
+    return await _with_retries(once, chat_id, REPLY_PATIENCE, sleep)
 
 
-async def send(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message]:
-    """Sends the messages in order; a keyboard goes with the last chunk of its message."""
-    sent: list[Message] = []
+async def _with_retries(
+    once: Callable[[], Awaitable[object]], chat_id: int, patience: Patience, sleep: Sleep
+) -> Sent:
+    backoff = patience.first_backoff
+    failures = floods = 0
+    while True:
+        try:
+            await once()
+            return Sent.SENT
+        except Forbidden:
+            return Sent.GONE
+        except RetryAfter as exc:
+            wait = retry_after_seconds(exc)
+            floods += 1
+            if wait > patience.max_retry_after or floods > patience.flood_waits:
+                return Sent.FAILED
+            await sleep(wait)
+        except BadRequest as exc:
+            if chat_is_gone(exc):
+                return Sent.GONE
+            log.error("Telegram refused a message to chat %s: %s", chat_id, exc)
+            return Sent.REFUSED
+        except TimedOut as exc:
+            if maybe_delivered(exc):
+                log.warning("a message to chat %s timed out after sending; not resent", chat_id)
+                return Sent.UNCERTAIN
+            failures += 1
+            if failures >= patience.tries:
+                return Sent.FAILED
+            await sleep(backoff)
+            backoff *= 2
+        except NetworkError as exc:  # includes 5xx answers
+            failures += 1
+            if failures >= patience.tries:
+                log.warning("giving up for now on a message to chat %s: %s", chat_id, exc)
+                return Sent.FAILED
+            await sleep(backoff)
+            backoff *= 2
+
+
+async def send(
+    bot: Bot, chat_id: int, messages: list[Outgoing], *, sleep: Sleep = asyncio.sleep
+) -> Sent:
+    """Sends messages now, in order (long ones split; the keyboard on the last part), each
+    with :func:`deliver`'s retries; stops at the first that does not go out.
+
+    For messages that need not survive a crash (an answer to a button, an error notice);
+    replies to what a colleague did go through the outbox (bot.handling.queue_replies).
+    """
     for message in messages:
         chunks = split_text(message.text)
         for i, chunk in enumerate(chunks):
-            markup: InlineKeyboardMarkup | None = message.keyboard if i == len(chunks) - 1 else None
-            sent.append(await bot.send_message(chat_id, chunk, reply_markup=markup))
-    return sent
+            markup = message.keyboard if i == len(chunks) - 1 else None
+            outcome = await deliver(bot, chat_id, chunk, markup, sleep=sleep)
+            if outcome not in (Sent.SENT, Sent.UNCERTAIN):
+                return outcome
+    return Sent.SENT
 
 
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
@@ -95,7 +182,7 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
     """
     try:
         await query.answer(text)
-    except (BadRequest, TimedOut) as exc:
+    except (BadRequest, NetworkError) as exc:
         log.info("could not answer callback query %s: %s", query.id, exc)
 
 
@@ -103,5 +190,7 @@ async def drop_keyboard(query: CallbackQuery) -> None:
     """Removes the buttons of the message a press came from, so the choice is visibly made."""
     try:
         await query.edit_message_reply_markup(None)
-    except BadRequest as exc:  # an old message, or already without buttons: harmless
+    except (BadRequest, NetworkError, RetryAfter) as exc:
+        # Tidying only: an old message, one already without buttons, or a hiccup. The choice
+        # is made and stored whatever the old message still shows.
         log.debug("could not remove a keyboard: %s", exc)

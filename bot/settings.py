@@ -45,6 +45,15 @@ class Settings(BaseSettings):
         default=DEFAULT_LANGUAGE,
         description=f"Default language of the bot's texts ({', '.join(LANGUAGES)}).",
     )
+    send_rate: float = Field(
+        default=30.0,
+        ge=0,
+        le=1000,
+        description=(
+            "Messages per second the bot sends across all chats; 0 = not paced (a local Bot "
+            "API server, paid broadcasts)."
+        ),
+    )
 
     @field_validator("coordinators", mode="before")
     @classmethod

@@ -1,11 +1,9 @@
-"""Polling confirms an update to Telegram only after it was handled and committed."""
+"""Polling writes every batch into the inbox before confirming it; the pipeline handles it."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-
-import pytest
 
 from bot.polling import poll
 
@@ -28,43 +26,51 @@ async def test_a_crash_mid_batch_loses_no_message_and_answers_none_twice(bot, mo
         bot.tg.api.push_update({"message": bot.tg.api.user_message(alice.user, alice.chat, text)})
 
     handled = 0
+    two_done = asyncio.Event()
+    hang = asyncio.Event()  # never set: the third update hangs until the "kill"
     real = bot.app.process_update
 
-    async def crash_after_two(update):
+    async def stuck_after_two(update):
         nonlocal handled
         if handled == 2:
-            raise asyncio.CancelledError  # kill -9 while the third is being handled
+            two_done.set()
+            await hang.wait()
         await real(update)
         handled += 1
 
-    monkeypatch.setattr(bot.app, "process_update", crash_after_two)
-    with pytest.raises(asyncio.CancelledError):
-        await poll(bot.app, asyncio.Event(), hold=0)
+    monkeypatch.setattr(bot.app, "process_update", stuck_after_two)
+    polling = asyncio.ensure_future(poll(bot.app, bot.services.pipeline, asyncio.Event(), hold=0))
+    await asyncio.wait_for(two_done.wait(), 10)
+    # kill -9: nothing gets to finish; the batch is in the inbox, two of its answers stored.
+    polling.cancel()
+    await bot.services.pipeline.stop()
     assert await stored(bot, 1001) == ["een", "Politie"]
-    # Nothing was confirmed to Telegram yet: all five are still waiting there.
-    assert len(bot.tg.api.pending_updates()) == 5
+    messages_before = len(alice.replies)
 
     monkeypatch.undo()
     await bot.restart()
+    pipeline = bot.services.pipeline
+    assert await pipeline.recover() == 3  # the three not handled, from the inbox
     stop = asyncio.Event()
-    real = bot.app.process_update
-    redelivered = []
-
-    async def count(update):
-        await real(update)
-        redelivered.append(update.update_id)
-        if len(redelivered) == len(answers):
-            stop.set()
-
-    monkeypatch.setattr(bot.app, "process_update", count)
-    await asyncio.wait_for(poll(bot.app, stop, hold=0), 10)
+    polling = asyncio.ensure_future(poll(bot.app, pipeline, stop, hold=0))
+    await asyncio.sleep(0.1)  # whatever Telegram still had (unconfirmed) comes back: not new
+    await pipeline.settled()
+    stop.set()
+    await asyncio.wait_for(polling, 5)
     assert await stored(bot, 1001) == answers  # each once, in order
     assert "Regie op jeugd — vraag 3/3" in alice.last_reply
+    # One reply per answer handled after the restart: none of the first two was answered again.
+    assert len(alice.replies) - messages_before == 3
+    assert bot.tg.api.pending_updates() == []
 
 
 async def test_stop_ends_a_waiting_long_poll(bot):
     stop = asyncio.Event()
-    task = asyncio.ensure_future(poll(bot.app, stop, hold=30))
+    task = asyncio.ensure_future(poll(bot.app, bot.services.pipeline, stop, hold=30))
     await asyncio.sleep(0.05)
+    assert not task.done()  # holding a long poll: nothing arrived
+    calls_before = len(bot.tg.api.calls_to("getUpdates"))
     stop.set()
-    await asyncio.wait_for(task, 2)
+    await asyncio.wait_for(task, 2)  # returns at once, not after the 30 s hold
+    assert task.done() and task.exception() is None
+    assert len(bot.tg.api.calls_to("getUpdates")) == calls_before  # no new poll after stop

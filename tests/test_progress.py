@@ -121,8 +121,8 @@ def test_round_progress_counts_each_colleague_with_the_one_count():
 
 
 def test_progress_title_and_digest_count_the_same_categories():
-    from bot.coordination import progress_text
-    from bot.reminding import RoundDigest, digest_text
+    from bot.coordinator_views import progress_text
+    from bot.reminders.messages import digest_text
     from conversations.texts import catalogue, plain
 
     progress = RoundProgress(
@@ -152,5 +152,5 @@ def test_progress_title_and_digest_count_the_same_categories():
     assert title == counts
     assert "bezig" not in title  # categories without anyone are left out
     assert "✅ Bram — klaar, nog niet ingestuurd" in progress_text(progress, t)
-    digest = plain(digest_text(t, RoundDigest(1, "R", sent=["Carla"], progress=progress)))
+    digest = plain(digest_text(t, "R", sent=1, unreachable=0, failed=[], progress=progress))
     assert digest.splitlines()[1] == counts

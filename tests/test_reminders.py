@@ -14,12 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram.error import RetryAfter
 
-from bot import callbacks, reminding
+from bot import callbacks
 from bot.app import build_application
 from bot.callbacks import Action
-from bot.ratelimit import BoundedRateLimiter
+from bot.pacing import Pacer
+from bot.reminders import jobs
+from bot.reminders import run as reminder_run
 from conversations.reminders import ReminderSubject, WorkingCalendar, manual_due, manual_slot_key
 from devtools.chat import ChatUser
 from devtools.standin import BotMessage, FakeRequest
@@ -53,9 +54,9 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
-async def run(bot: Harness, sleep: Sleeps | None = None) -> list[reminding.RoundDigest]:
+async def run(bot: Harness, sleep: Sleeps | None = None) -> list[reminder_run.RoundDigest]:
     """Runs one scheduled reminder check at the clock's time."""
-    return await reminding.run_reminders(bot.app, sleep=sleep or Sleeps())
+    return await reminder_run.run_reminders(bot.app, sleep=sleep or Sleeps())
 
 
 def reminders(bot: Harness, user: ChatUser) -> list[BotMessage]:
@@ -203,7 +204,7 @@ async def test_quiet_hours_wait_for_the_next_working_morning(bot):
         bot.clock.current = moment
         await run(bot)
     assert reminders(bot, alice) == []
-    assert await reminding.next_run(bot.app, now=bot.clock()) == local(2026, 11, 30, 9)
+    assert await jobs.next_run(bot.app, now=bot.clock()) == local(2026, 11, 30, 9)
 
 
 @pytest.mark.parametrize(
@@ -221,15 +222,15 @@ async def test_bot_started_off_hours_sends_nothing_until_the_next_working_mornin
     alice = await join(bot, round_id, 1001, "Alice")
     await bot.restart()
     bot.clock.current = started  # reminders are overdue, but not at this hour
-    assert await reminding.wake(bot.app, sleep=Sleeps()) == expected_wakeup
+    assert await jobs.wake(bot.app, sleep=Sleeps()) == expected_wakeup
     assert reminders(bot, alice) == []
     bot.clock.current = expected_wakeup
-    await reminding.wake(bot.app, sleep=Sleeps())
+    await jobs.wake(bot.app, sleep=Sleeps())
     assert len(reminders(bot, alice)) == 1  # one, not one for every slot missed
 
 
 def test_the_start_up_check_is_armed_on_the_job_queue(bot):
-    assert [job.name for job in bot.app.job_queue.jobs()] == [reminding.JOB_NAME]
+    assert [job.name for job in bot.app.job_queue.jobs()] == [jobs.JOB_NAME]
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,7 @@ async def test_dst_weekend_keeps_the_reminder_at_nine_local(bot, invited, monday
 
     saturday = datetime.combine(monday, datetime.min.time(), UTC).replace(day=monday.day - 2)
     nine = datetime(monday.year, monday.month, monday.day, utc_hour, tzinfo=UTC)
-    assert await reminding.next_run(bot.app, now=saturday) == nine
+    assert await jobs.next_run(bot.app, now=saturday) == nine
     bot.clock.current = nine.replace(hour=utc_hour - 1, minute=59)  # 08:59 local
     await run(bot)
     assert reminders(bot, alice) == []
@@ -425,6 +426,7 @@ async def test_restart_mid_batch_sends_nobody_twice(bot, monkeypatch):
         await record(*args)
 
     monkeypatch.setattr(SqliteTransaction, "record_reminder", crash_on_the_second)
+    monkeypatch.setattr(reminder_run, "IN_FLIGHT", 1)  # one at a time: a known crash point
     with pytest.raises(Crash):
         await run(bot)
     monkeypatch.setattr(SqliteTransaction, "record_reminder", record)
@@ -450,13 +452,13 @@ async def test_two_schedulers_on_one_database_send_exactly_one(bot):
         request=FakeRequest(bot.tg.api),
         get_updates_request=FakeRequest(bot.tg.api),
         clock=bot.clock,
-        rate_limit=False,
+        documents="thread",
     )
     try:
         async with second:
             first_digests, second_digests = await asyncio.gather(
-                reminding.run_reminders(bot.app, sleep=Sleeps()),
-                reminding.run_reminders(second, sleep=Sleeps()),
+                reminder_run.run_reminders(bot.app, sleep=Sleeps()),
+                reminder_run.run_reminders(second, sleep=Sleeps()),
             )
     finally:
         await second_store.close()
@@ -526,7 +528,7 @@ async def test_network_errors_back_off_and_a_failed_send_is_tried_again_later(bo
     assert len(reminders(bot, alice)) == 1
 
     bot.clock.current = local(2026, 11, 30, 9)
-    bot.tg.api.fail_network(times=reminding.SEND_TRIES)  # down for the whole batch
+    bot.tg.api.fail_network(times=reminder_run.SEND_TRIES)  # down for the whole batch
     await run(bot, sleeps)
     assert await outcomes(bot, alice) == {"first": "sent", "weekly:2026-11-30": "failed"}
     bot.clock.advance(minutes=30)
@@ -543,7 +545,7 @@ async def test_a_failing_chat_is_given_up_after_a_few_checks(bot, sleeps):
     for _ in range(MAX_SEND_ATTEMPTS + 2):
         await run(bot, sleeps)
         bot.clock.advance(minutes=30)
-    assert send_attempts(bot, alice) == MAX_SEND_ATTEMPTS * reminding.SEND_TRIES
+    assert send_attempts(bot, alice) == MAX_SEND_ATTEMPTS * reminder_run.SEND_TRIES
 
 
 # --- the coordinator's /remind ------------------------------------------------------------
@@ -643,21 +645,21 @@ def test_manual_due_respects_the_colleague_not_the_hour():
     assert manual_slot_key(sunday_night, calendar) == "manual:2026-11-29T23:00"
 
 
-# --- flood control with the production rate limiter ----------------------------------------
+# --- flood control with the production pacing ---------------------------------------------
 
 
-async def test_a_long_flood_wait_does_not_hold_the_bot_with_the_production_limiter(tmp_path):
-    """The app's rate limiter must leave a reminder's flood control to ``deliver``."""
-    bot = Harness(tmp_path, rate_limit=True)
+async def test_a_long_flood_wait_does_not_hold_the_bot_with_the_production_pacing(tmp_path):
+    """The bot's pacer never sleeps out a flood wait: a reminder's is decided by ``deliver``."""
+    bot = Harness(tmp_path, send_rate=30)
     await bot.start()
     try:
-        assert isinstance(bot.app.bot.rate_limiter, BoundedRateLimiter)
+        assert isinstance(bot.app.bot.rate_limiter, Pacer)
         round_id = await round_on_monday(bot)
         alice = await join(bot, round_id, 1001, "Alice")
         bot.clock.current = local(2026, 11, 27)
         waits = Sleeps()
         bot.tg.api.rate_limit(times=1, retry_after=3600)
-        await asyncio.wait_for(run(bot, waits), 5)  # not an hour inside the limiter
+        await asyncio.wait_for(run(bot, waits), 5)  # not an hour inside the pacer
         assert waits.waits == []
         assert await outcomes(bot, alice) == {"first": "failed"}
 
@@ -668,30 +670,6 @@ async def test_a_long_flood_wait_does_not_hold_the_bot_with_the_production_limit
         assert await outcomes(bot, alice) == {"first": "sent"}
     finally:
         await bot.stop()
-
-
-async def test_the_rate_limiter_retries_short_waits_only():
-    waits = Sleeps()
-    limiter = BoundedRateLimiter(max_retries=3, max_wait=30, sleep=waits)
-    retry_after = [5, 3600]
-    calls = []
-
-    async def callback() -> bool:
-        calls.append(1)
-        if retry_after:
-            raise RetryAfter(retry_after.pop(0))
-        return True
-
-    with pytest.raises(RetryAfter):  # 5 s is waited out, then an hour is not
-        await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
-    assert (len(calls), waits.waits) == (2, [5.1])
-    retry_after[:] = [5]
-    with pytest.raises(RetryAfter):  # the caller decides: no retries at all
-        await limiter.process_request(
-            callback, (), {}, "sendMessage", {"chat_id": 1}, {"max_retries": 0}
-        )
-    assert waits.waits == [5.1]
-    assert await limiter.process_request(callback, (), {}, "getMe", {}, None) is True
 
 
 # --- late joiners, failing chats, people in two rounds ------------------------------------
@@ -739,7 +717,7 @@ async def test_a_failing_send_gives_a_digest_only_when_given_up(bot, sleeps):
     per_run = []
     for _ in range(MAX_SEND_ATTEMPTS + 3):
         # The network is down for the whole reminder batch (the digest itself may get through).
-        bot.tg.api.fail_network(times=reminding.SEND_TRIES)
+        bot.tg.api.fail_network(times=reminder_run.SEND_TRIES)
         per_run.append([(d.sent, d.failed) for d in await run(bot, sleeps)])
         bot.clock.advance(minutes=30)
     tries = MAX_SEND_ATTEMPTS

@@ -6,8 +6,8 @@ import html
 
 import pytest
 
+from bot.lengths import split_text, units
 from bot.render import clip_for_html
-from bot.sending import split_text, units
 
 
 @pytest.mark.parametrize("offset", range(6))

@@ -104,10 +104,18 @@ class Demo:
                 coordinators=[COORDINATOR_ID],
                 timezone="Europe/Amsterdam",
                 language="nl",
+                send_rate=0,  # not paced: the pace guards Telegram's limits; this server is ours
             )
-            # No rate limiter: it guards Telegram's flood limits, and this server is our own.
-            app = build_application(settings, store, rate_limit=False)
+            app = build_application(settings, store, documents="thread")
             app.add_error_handler(self._record_error)
+
+            async def settled() -> None:
+                # The bot runs here: it can say exactly when an update has been handled.
+                pipeline = app.bot_data.services.pipeline
+                assert pipeline is not None
+                await pipeline.settled()
+
+            self.telegram.settled = settled
             await stack.enter_async_context(_polling(app, self.errors))
             self.say(f"The bot is polling as @{app.bot.username}.\n")
 

@@ -190,11 +190,15 @@ class SqliteStore:
                 alone = not self._batch
                 try:
                     if alone:
+                        if db.in_transaction:
+                            # Left open by a block cancelled while it began: nothing of it
+                            # was ever handed back as committed.
+                            await db.execute("ROLLBACK")
                         await _guarded(db.execute("BEGIN IMMEDIATE"))
                         self._batch_started = loop.time()
                     else:
                         await _guarded(db.execute("SAVEPOINT block"))
-                except StoreUnavailable:
+                except BaseException:
                     await self._abandon_batch()
                     raise
                 try:
@@ -249,15 +253,23 @@ class SqliteStore:
             await self._abandon_batch()
 
     async def _commit(self) -> None:
+        # Shielded: the blocks of the batch wait for its outcome whatever happens to the task
+        # that happens to commit for them (a cancelled one must not leave them hanging).
         batch, self._batch = self._batch, []
+        await asyncio.shield(self._commit_batch(batch))
+
+    async def _commit_batch(self, batch: list[asyncio.Future[None]]) -> None:
         try:
             await _guarded(self._writer.execute("COMMIT"))
-        except StoreUnavailable as exc:
+        except Exception as exc:  # nothing of the batch is stored: each of its blocks hears so
             with contextlib.suppress(sqlite3.Error):
-                await self._writer.execute("ROLLBACK")
+                if self._writer.in_transaction:
+                    await self._writer.execute("ROLLBACK")
             for waiting in batch:
                 if not waiting.done():
-                    waiting.set_exception(StoreUnavailable(str(exc)))
+                    waiting.set_exception(
+                        exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
+                    )
             return
         for waiting in batch:
             if not waiting.done():

@@ -7,9 +7,12 @@ from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from telegram.ext import Application, ContextTypes
+from telegram import Update
+from telegram.ext import ContextTypes
 
 from bot.app import build_application
+from bot.context import BotApplication
+from bot.services import Services
 from bot.settings import Settings
 from conversations.template import Template, load_template
 from devtools.chat import ChatUser
@@ -35,24 +38,24 @@ class Clock:
 class Harness:
     """A running bot; ``restart()`` rebuilds the Application on the same database file."""
 
-    def __init__(self, tmp_path: Path, *, rate_limit: bool = False, **settings: object) -> None:
-        """``rate_limit=True`` builds the bot with its production rate limiter."""
-        self.rate_limit = rate_limit
+    def __init__(self, tmp_path: Path, **settings: object) -> None:
+        """``settings`` override the test defaults (not paced: ``send_rate=0``)."""
         self.db_path = tmp_path / "themabot.db"
         self.tg = FakeTelegram()
+        self.tg.feed = self._through_pipeline
         self.settings = Settings(
             _env_file=None,
             token=self.tg.token,
             db=str(self.db_path),
             coordinators=[COORDINATOR_ID],
-            **settings,
+            **{"send_rate": 0, **settings},
         )
         # Friday 27 November 2026, 10:00 in Amsterdam: a working morning.
         self.clock = Clock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
         self.errors: list[BaseException] = []
         self._stack: AsyncExitStack | None = None
         self.store: Store | None = None
-        self.app: Application | None = None
+        self.app: BotApplication | None = None
 
     async def start(self) -> None:
         self._stack = AsyncExitStack()
@@ -63,7 +66,7 @@ class Harness:
             request=self.tg.request,
             get_updates_request=self.tg.updates_request,
             clock=self.clock,
-            rate_limit=self.rate_limit,
+            documents="thread",  # a process per test costs more than it shows
         )
         self.app.add_error_handler(self._record_error)
         try:
@@ -71,6 +74,21 @@ class Harness:
         except BaseException:
             await self.store.close()
             raise
+
+    async def _through_pipeline(self, update: Update) -> None:
+        """Hands an update to the bot as polling does: into the inbox, then handled, replies
+        sent, and whatever the handler started in the background finished."""
+        assert self.app is not None
+        s = self.app.bot_data.services
+        assert s.pipeline is not None
+        await s.pipeline.receive([update])
+        await s.pipeline.settled()
+        await s.background_done()
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None
+        return self.app.bot_data.services
 
     async def stop(self) -> None:
         if self._stack:

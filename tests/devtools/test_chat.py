@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +9,6 @@ import pytest
 from echo_bot import echo_app
 from telegram.ext import Application, ContextTypes
 
-from bot.polling import serve
 from devtools.chat import DEFAULT_GROUP, NoReply
 from devtools.standin import FakeBotAPI, file_base_url, serve_http
 from devtools.transports import TOKEN, FakeTelegram, PollingTelegram
@@ -20,7 +18,11 @@ Telegram = FakeTelegram | PollingTelegram
 
 @asynccontextmanager
 async def polling_echo_bot(api: FakeBotAPI) -> AsyncIterator[PollingTelegram]:
-    """The echo bot long-polling ``api`` over HTTP with themabot's own polling loop."""
+    """The echo bot long-polling ``api`` over HTTP with PTB's own Updater.
+
+    PTB confirms a batch before handling it, so the transport waits for the bot's answer in
+    the chat, as it does for a bot in another process.
+    """
     runner, base_url = await serve_http(api)
     builder = Application.builder().token(TOKEN).base_url(base_url)
     app = echo_app(builder.base_file_url(file_base_url(base_url)))
@@ -31,13 +33,18 @@ async def polling_echo_bot(api: FakeBotAPI) -> AsyncIterator[PollingTelegram]:
             errors.append(context.error)
 
     app.add_error_handler(record)
-    stop = asyncio.Event()
-    serving = asyncio.create_task(serve(app, stop))
     try:
-        yield PollingTelegram(api, timeout=10, errors=errors)
+        async with app:
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            await app.start()
+            try:
+                yield PollingTelegram(api, timeout=10, errors=errors)
+            finally:
+                await app.updater.stop()
+                await app.stop()
     finally:
-        stop.set()
-        await serving
+        await runner.cleanup()
         await runner.cleanup()
 
 

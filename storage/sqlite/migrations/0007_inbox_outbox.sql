@@ -23,7 +23,9 @@ DROP TABLE processed_updates;
 -- crash between the commit and the send delays a reply instead of losing it. Replies go
 -- before bulk messages (reminders, announcements the CLI queues for the running bot).
 CREATE TABLE outbox (
-    id         INTEGER PRIMARY KEY,       -- sending order within a chat and lane
+    -- Sending order within a chat and lane. AUTOINCREMENT: an id is never given out again,
+    -- so "this message was sent" can never be mistaken for a newer message with its id.
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     chat_id    INTEGER NOT NULL,
     lane       TEXT NOT NULL,             -- reply | bulk
     text       TEXT NOT NULL,             -- Telegram HTML

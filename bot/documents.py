@@ -1,0 +1,76 @@
+"""The coordinator's documents, compiled off the event loop.
+
+Building and rendering a large overview takes seconds of pure Python (python-docx, openpyxl):
+on the event loop, nobody would get a reply meanwhile. :class:`Documents` runs
+:func:`compile_document` in a separate process (the bot) or a thread (tests, where starting a
+process per test costs more than it shows): the snapshot goes in, bytes come out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import multiprocessing
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from reports.overview import build_overview
+from reports.render import filename, render
+from reports.summary import summary_text
+from storage.records import RoundSnapshot
+
+Worker = Literal["process", "thread"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A compiled overview: the file, its name and the summary for the chat caption."""
+
+    content: bytes
+    filename: str
+    summary: str
+
+
+def compile_document(snapshot: RoundSnapshot, now: datetime, fmt: str) -> Document:
+    """Builds the overview of a snapshot and renders it in ``fmt`` (runs in the worker)."""
+    overview = build_overview(snapshot, now)
+    return Document(render(overview, fmt), filename(overview, fmt), summary_text(overview))
+
+
+def _nothing() -> None:
+    """A job that only makes the worker start."""
+
+
+class Documents:
+    """Compiles documents in a worker, one at a time (two cores: the bot keeps the other)."""
+
+    def __init__(self, worker: Worker = "process") -> None:
+        self.worker = worker
+        self._pool: concurrent.futures.Executor | None = None
+
+    def _executor(self) -> concurrent.futures.Executor:
+        if self._pool is None:
+            if self.worker == "process":
+                # spawn, not fork: the bot has threads (SQLite) that a fork would copy mid-step.
+                context = multiprocessing.get_context("spawn")
+                self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
+            else:
+                self._pool = concurrent.futures.ThreadPoolExecutor(1, "documents")
+        return self._pool
+
+    def warm(self) -> None:
+        """Starts the worker now (a process takes a second to start and import), so the first
+        /overview does not wait for it."""
+        self._executor().submit(_nothing)
+
+    async def compile(self, snapshot: RoundSnapshot, now: datetime, fmt: str) -> Document:
+        """Returns the compiled document; the event loop goes on meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), compile_document, snapshot, now, fmt)
+
+    def close(self) -> None:
+        """Stops the worker (documents being compiled are abandoned)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
