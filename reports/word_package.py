@@ -161,6 +161,8 @@ def set_language(doc: DocumentObject, language: str) -> str:
         etree.SubElement(r_pr, qn("w:lang"))
     for lang in styles.iter(qn("w:lang")):
         lang.set(qn("w:val"), tag)
+        if lang.get(qn("w:eastAsia")) is not None:
+            lang.set(qn("w:eastAsia"), tag)
     for lang in doc.settings.element.iter(qn("w:themeFontLang")):
         lang.set(qn("w:val"), tag)
     doc.core_properties.language = tag
