@@ -9,6 +9,7 @@ no table clipped, no chapter forced onto a page of its own.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -21,13 +22,16 @@ from reports.formatting import format_date, format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
 
+# Names, labels and dates repeat thousands of times in a large round: clean each string once.
+_clean = lru_cache(maxsize=1 << 16)(clean_text)
+
 
 def _finalize(value: object) -> object:
     # Runs on every {{ expression }} before escaping: user text cannot smuggle in control chars.
     # Markup is the template's own macros' output, built from escaped and cleaned parts.
     if isinstance(value, Markup):
         return value
-    return clean_text(value) if isinstance(value, str) else value
+    return _clean(value) if isinstance(value, str) else value
 
 
 @pass_context
@@ -71,7 +75,7 @@ def render_html(overview: Overview) -> bytes:
         group_head=wording.group_head,
         signal_head=lambda signal: wording.signal_head(signal, t),
         signal_details=lambda signal: wording.signal_details(signal, t),
-        state=lambda state: wording.state_label(state, t),
+        state={s: wording.state_label(s, t) for s in wording.CellState}.__getitem__,
         category_state=wording.CATEGORY_STATE,
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),

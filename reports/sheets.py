@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -14,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations.answers import clean_text
 from conversations.texts import Catalogue
@@ -64,28 +67,31 @@ class Sheet:
         sheet = workbook.create_sheet(title[:31])
         assert isinstance(sheet, WriteOnlyWorksheet)
         self.workbook = workbook
-        self.ws = sheet
+        # A write-only sheet carries the same print settings as a normal one (openpyxl sets
+        # them up with Worksheet._setup); its type stubs only do not say so.
+        self.ws = cast(Worksheet, sheet)
         self.part = f"xl/worksheets/sheet{len(workbook.worksheets)}.xml"
         self.widths: tuple[int, ...] = ()
         self.rows: list[str] = []
         self.max_column = 1
         self._styles: dict[tuple[str, str, str, bool], int] = {}
         lab = t.labels
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = _PAPER_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_margins.left = sheet.page_margins.right = 0.5
-        sheet.page_margins.top = sheet.page_margins.bottom = 0.75
-        sheet.oddHeader.left.text = _header_text(overview.round_name)
-        sheet.oddHeader.left.size = 9
-        sheet.oddHeader.right.text = _header_text(
-            f"{lab['document_title']} · {version_text(overview, t)}"
-        )
-        sheet.oddHeader.right.size = 9
-        sheet.oddFooter.center.text = f"{lab['page']} &P {lab['page_of']} &N"
-        sheet.oddFooter.center.size = 8
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = _PAPER_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        header, footer = ws.oddHeader, ws.oddFooter
+        assert header is not None and footer is not None
+        header.left.text = _header_text(overview.round_name)
+        header.left.size = 9
+        header.right.text = _header_text(f"{lab['document_title']} · {version_text(overview, t)}")
+        header.right.size = 9
+        footer.center.text = f"{lab['page']} &P {lab['page_of']} &N"
+        footer.center.size = 8
 
     def columns(self, widths: Sequence[int]) -> None:
         """Column widths in characters (before any row)."""
@@ -148,7 +154,9 @@ class Sheet:
             # A formula-like text is stored as text with Excel's quote prefix, as if typed with
             # an apostrophe: editing the cell keeps it text as well.
             cell.quotePrefix = quoted
-            found = self._styles[key] = self.workbook._cell_styles.add(cell._style)
+            # openpyxl's registry of cell formats: no public API registers one without a cell.
+            registry = self.workbook._cell_styles  # type: ignore[attr-defined]
+            found = self._styles[key] = int(registry.add(cell._style))  # type: ignore[attr-defined]
         return found
 
     def _lines(self, texts: Sequence[str]) -> int:

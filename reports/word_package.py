@@ -248,7 +248,8 @@ def section_properties(doc: DocumentObject) -> tuple[str, str]:
     width, height = sorted((int(size.get(qn("w:w"), "11906")), int(size.get(qn("w:h"), "16838"))))
     size.set(qn("w:w"), str(width))
     size.set(qn("w:h"), str(height))
-    size.attrib.pop(qn("w:orient"), None)
+    if qn("w:orient") in size.attrib:
+        del size.attrib[qn("w:orient")]
     portrait = etree.tostring(sect, encoding="unicode")
     size.set(qn("w:w"), str(height))
     size.set(qn("w:h"), str(width))
