@@ -36,6 +36,7 @@ class QuestionRole(StrEnum):
     PARTNERS = "partners"  # a list of partner organisations: feeds the partner registry
     CAPACITY = "capacity"  # choice; the first option means "enough", any other means short
     LEVEL = "level"  # choice; the first option means "make this a priority"
+    AMBITION = "ambition"  # text; the colleague's ambition, shown in short in the priority picture
 
 
 class _Strict(BaseModel):
@@ -59,14 +60,16 @@ class Question(_Strict):
     @classmethod
     def _partner_list_by_name(cls, data: object) -> object:
         # A list question keyed "partners" (or "partner_...") names partners even in a template
-        # written without roles, as in the documented minimal format.
-        if (
-            isinstance(data, dict)
-            and data.get("role") is None
-            and data.get("kind") == QuestionKind.LIST.value
-            and "partner" in str(data.get("key", "")).casefold()
-        ):
+        # written without roles, as in the documented minimal format; a text question keyed
+        # "ambitie"/"ambition" is the ambition (also in rounds stored before roles existed).
+        if not isinstance(data, dict) or data.get("role") is not None:
+            return data
+        key = str(data.get("key", "")).casefold()
+        kind = data.get("kind", QuestionKind.TEXT.value)
+        if kind == QuestionKind.LIST.value and "partner" in key:
             return {**data, "role": QuestionRole.PARTNERS.value}
+        if kind == QuestionKind.TEXT.value and key.startswith("ambiti"):
+            return {**data, "role": QuestionRole.AMBITION.value}
         return data
 
     @model_validator(mode="after")
@@ -82,6 +85,8 @@ class Question(_Strict):
             raise ValueError("role = 'partners' needs kind = 'list'")
         if self.role in (QuestionRole.CAPACITY, QuestionRole.LEVEL) and not self.options:
             raise ValueError(f"role = '{self.role}' needs kind = 'choice'")
+        if self.role is QuestionRole.AMBITION and self.kind is not QuestionKind.TEXT:
+            raise ValueError("role = 'ambition' needs kind = 'text'")
         return self
 
 

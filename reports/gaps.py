@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from conversations.answers import match_option
 from conversations.progress import Category
-from conversations.template import Question, QuestionRole, Template
+from conversations.template import Template
+from reports.priorities import CapacitySignal, capacity_signals
 from reports.progress import RoundProgress
-from reports.sections import AnswerEntry, QuestionSection, ThemeRef, ThemeSection
+from reports.sections import ThemeRef, ThemeSection
+
+__all__ = [
+    "CapacitySignal",
+    "Gaps",
+    "NotStarted",
+    "ThemeGap",
+    "ThemeNotStarted",
+    "UnansweredQuestion",
+    "find_gaps",
+]
 
 
 @dataclass(frozen=True)
@@ -39,18 +48,15 @@ class NotStarted:
     name: str
     invited_at: datetime
     joined: bool  # False: the invite link has not been opened
+    themes: tuple[str, ...] = ()  # titles of the themes they were given
 
 
 @dataclass(frozen=True)
-class CapacitySignal:
-    """A colleague proposes a theme as priority but says capacity falls short."""
+class ThemeNotStarted:
+    """Colleagues who answered for other themes but not yet for this one, assigned to them."""
 
     theme: ThemeRef
-    colleague: str
-    level_question: str
-    level_answer: str
-    capacity_question: str
-    capacity_answer: str
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Gaps:
     unanswered: tuple[UnansweredQuestion, ...]
     not_started: tuple[NotStarted, ...]
     capacity_signals: tuple[CapacitySignal, ...]
+    theme_not_started: tuple[ThemeNotStarted, ...] = ()
+    not_submitted: tuple[str, ...] = ()  # every required question answered, not submitted
 
     @property
     def empty(self) -> bool:
@@ -70,79 +78,58 @@ class Gaps:
             or self.unanswered
             or self.not_started
             or self.capacity_signals
+            or self.theme_not_started
+            or self.not_submitted
         )
 
 
 def find_gaps(
     template: Template,
-    sections: list[ThemeSection],
+    sections: tuple[ThemeSection, ...],
     progress: RoundProgress,
     local: Callable[[datetime], datetime],
+    started_elsewhere: Mapping[str, tuple[str, ...]],
 ) -> Gaps:
     """Returns what is missing: empty themes, unanswered questions, who has not started (as
-    /progress counts them, invited times through ``local``) and priority without capacity."""
-    by_key = {s.key: s for s in sections}
+    /progress counts them, invited times through ``local``), who has not started one of their
+    themes (``started_elsewhere``: theme key -> names), who finished without submitting, and
+    priority without capacity."""
+    titles = {t.key: t.title for t in template.themes}
     themes_without_input = tuple(
-        ThemeGap(ThemeRef(t.key, t.title), by_key[t.key].assigned if t.key in by_key else ())
-        for t in template.themes
-        if t.key not in by_key or not by_key[t.key].answer_count
+        ThemeGap(s.ref, s.assigned) for s in sections if not s.answer_count
     )
     # Per-question gaps only where the theme has other input: an empty theme is one gap, not many.
     unanswered = tuple(
-        UnansweredQuestion(ThemeRef(s.key, s.title), q.key, q.text, q.required)
+        UnansweredQuestion(s.ref, q.key, q.text, q.required)
         for s in sections
         if s.answer_count
-        for q in s.questions
-        if not q.answers
+        for q in s.open_questions
     )
     # The same colleagues /progress counts as not started or invited.
     idle = [
-        NotStarted(c.name, local(c.invited_at), joined=not c.progress.invited_only)
+        NotStarted(
+            c.name,
+            local(c.invited_at),
+            joined=not c.progress.invited_only,
+            themes=tuple(titles[t.theme_key] for t in c.progress.themes),
+        )
         for c in progress.colleagues
         if c.progress.category in (Category.NOT_STARTED, Category.INVITED)
     ]
     idle.sort(key=lambda n: (n.name.casefold(), n.invited_at))
+    not_submitted = sorted(
+        (c.name for c in progress.colleagues if c.progress.category is Category.DONE),
+        key=str.casefold,
+    )
     return Gaps(
         themes_without_input=themes_without_input,
         unanswered=unanswered,
         not_started=tuple(idle),
-        capacity_signals=_capacity_signals(template, sections),
+        capacity_signals=tuple(c for s in sections for c in capacity_signals(s)),
+        theme_not_started=tuple(
+            ThemeNotStarted(s.ref, started_elsewhere[s.key])
+            for s in sections
+            if started_elsewhere.get(s.key)
+        ),
+        not_submitted=tuple(not_submitted),
     )
-
-
-def _picks_first_option(question: Question, answer: AnswerEntry) -> bool:
-    """Whether the answer is the question's first option: the top level, or enough capacity."""
-    return match_option(question, answer.text) in question.options[:1]
-
-
-def _capacity_signals(
-    template: Template, sections: list[ThemeSection]
-) -> tuple[CapacitySignal, ...]:
-    """Priority proposed (level: first option) while capacity falls short (not first option)."""
-    signals: list[CapacitySignal] = []
-    for section in sections:
-        asked = {q.key: q for q in template.questions_for(section.key)}
-        short: dict[int, list[tuple[QuestionSection, AnswerEntry]]] = defaultdict(list)
-        for capacity in section.questions:
-            if capacity.role is QuestionRole.CAPACITY:
-                for answer in capacity.answers:
-                    if not _picks_first_option(asked[capacity.key], answer):
-                        short[answer.participant_id].append((capacity, answer))
-        ref = ThemeRef(section.key, section.title)
-        for level in section.questions:
-            if level.role is not QuestionRole.LEVEL:
-                continue
-            for priority in level.answers:
-                if _picks_first_option(asked[level.key], priority):
-                    signals.extend(
-                        CapacitySignal(
-                            theme=ref,
-                            colleague=priority.colleague,
-                            level_question=level.text,
-                            level_answer=priority.text,
-                            capacity_question=capacity.text,
-                            capacity_answer=answer.text,
-                        )
-                        for capacity, answer in short[priority.participant_id]
-                    )
-    return tuple(signals)

@@ -1,7 +1,8 @@
 """The compiled overview (*overzichtsbeeld*) of a round: aggregation only, no I/O.
 
-``build_overview`` turns a ``RoundSnapshot`` into an ``Overview``: frozen data every renderer
-(HTML, Word, Markdown, Excel, CSV, the chat summary) reads the same way.
+``build_overview`` turns a ``RoundSnapshot`` into an ``Overview``: frozen, picklable data every
+renderer (HTML, Word, Markdown, Excel, CSV, the chat summary) reads the same way, so a worker
+process can render it while the bot keeps answering.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from conversations.answers import split_items
+from conversations.answers import match_option, split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
+from reports.coverage import Coverage, coverage
 from reports.gaps import Gaps, find_gaps
 from reports.partners import PartnerRegistry
+from reports.priorities import PriorityPicture, priority_picture
 from reports.progress import RoundProgress, round_progress
 from reports.sections import (
     DRAFT,
     SUBMITTED,
     AnswerEntry,
+    PartnerMention,
     QuestionSection,
     ThemeRef,
     ThemeSection,
@@ -49,6 +53,7 @@ class PartnerRow:
 
     name: str
     cells: tuple[PartnerCell, ...]  # aligned with PartnerMatrix.themes
+    spellings: tuple[str, ...] = ()  # other ways colleagues wrote it, most used first
 
     @property
     def total(self) -> int:
@@ -85,10 +90,13 @@ class Overview:
     deadline: date | None
     generated_at: datetime
     theme_count: int  # themes in the template, with or without input
-    themes: tuple[ThemeSection, ...]
+    themes: tuple[ThemeSection, ...]  # every theme of the template, in its order
     partners: PartnerMatrix
     gaps: Gaps
     progress: RoundProgress  # the round's count, as /progress shows it
+    priorities: PriorityPicture
+    coverage: Coverage
+    submitted_only: bool = False  # True: drafts are left out of this version
 
     def answers(self) -> list[tuple[ThemeSection, QuestionSection, AnswerEntry]]:
         """Every answer with its theme and question, in document order."""
@@ -110,31 +118,42 @@ class Overview:
         return tuple(t for t in self.themes if t.answer_count)
 
 
-def build_overview(snapshot: RoundSnapshot, now: datetime) -> Overview:
+def build_overview(
+    snapshot: RoundSnapshot, now: datetime, *, submitted_only: bool = False
+) -> Overview:
     """Compiles a round's snapshot into an Overview.
 
-    Themes and questions keep template order; a theme appears when it was assigned to someone
-    or has answers. Answers of withdrawn colleagues, and answers to themes or questions the
-    template does not know, are left out. When ``now`` carries a time zone, every time in the
-    overview is expressed in that zone.
+    Every theme of the template gets a section, in template order, with or without input.
+    Answers of withdrawn colleagues, and answers to themes or questions the template does not
+    know, are left out; with ``submitted_only`` so are the answers of colleagues who have not
+    submitted (progress still counts everyone). When ``now`` carries a time zone, every time in
+    the overview is expressed in that zone.
     """
     template = snapshot.round.template
     people = {p.id: p for p in snapshot.participants if not p.withdrawn}
-    answers = [a for a in snapshot.answers if a.participant_id in people]
+    known = {(t.key, q.key): q for t in template.themes for q in template.questions_for(t.key)}
+    answers = [
+        a
+        for a in snapshot.answers
+        if a.participant_id in people and (a.theme_key, a.question_key) in known
+    ]
+    answered_themes: dict[int, set[str]] = defaultdict(set)
+    for a in answers:
+        answered_themes[a.participant_id].add(a.theme_key)
+    if submitted_only:
+        answers = [a for a in answers if people[a.participant_id].submitted_at is not None]
     by_slot: dict[tuple[str, str], list[Answer]] = defaultdict(list)
-    for answer in answers:
-        by_slot[(answer.theme_key, answer.question_key)].append(answer)
+    for a in answers:
+        by_slot[(a.theme_key, a.question_key)].append(a)
 
     def local(moment: datetime) -> datetime:
         return _in_zone_of(moment, now)
 
+    registry = _observe_partners(template, answers, known, snapshot.partner_merges)
+    build = _SectionBuilder(template, people, answered_themes, snapshot, local, registry)
+    sections = tuple(build.section(theme, by_slot) for theme in template.themes)
+    matrix, partner_counts = _partner_matrix(sections, registry)
     progress = round_progress(snapshot)
-    sections: list[ThemeSection] = []
-    for theme in template.themes:
-        section = _theme_section(template, theme, people, by_slot, snapshot, local)
-        if section.assigned or section.answer_count:
-            sections.append(section)
-
     return Overview(
         round_id=snapshot.round.id,
         round_name=snapshot.round.name,
@@ -144,10 +163,13 @@ def build_overview(snapshot: RoundSnapshot, now: datetime) -> Overview:
         deadline=snapshot.round.deadline,
         generated_at=now,
         theme_count=len(template.themes),
-        themes=tuple(sections),
-        partners=_partner_matrix(template, sections, snapshot.partner_merges),
-        gaps=find_gaps(template, sections, progress, local),
+        themes=sections,
+        partners=matrix,
+        gaps=find_gaps(template, sections, progress, local, build.started_elsewhere),
         progress=progress,
+        priorities=priority_picture(sections, partner_counts),
+        coverage=coverage(template, progress),
+        submitted_only=submitted_only,
     )
 
 
@@ -162,97 +184,156 @@ def _sort_key(name: str, ident: int) -> tuple[str, int]:
     return (name.casefold(), ident)
 
 
-def _theme_section(
+class _Partners:
+    """The registry plus a cache: one normalisation per distinct spelling, not per mention."""
+
+    def __init__(self, registry: PartnerRegistry) -> None:
+        self.registry = registry
+        self._resolved: dict[str, tuple[str, str]] = {}
+
+    def resolve(self, item: str) -> tuple[str, str]:
+        """(key, canonical name) of a typed item; key "" for an empty name."""
+        found = self._resolved.get(item)
+        if found is None:
+            key = self.registry.key(item)
+            found = self._resolved[item] = (key, self.registry.canonical(item) if key else "")
+        return found
+
+
+def _observe_partners(
     template: Template,
-    theme: Theme,
-    people: dict[int, Participant],
-    by_slot: dict[tuple[str, str], list[Answer]],
-    snapshot: RoundSnapshot,
-    local: _ToLocal,
-) -> ThemeSection:
-    questions: list[QuestionSection] = []
-    contributor_ids: set[int] = set()
-    for question in template.questions_for(theme.key):
-        entries = [
-            _entry(question, answer, people[answer.participant_id], local)
-            for answer in by_slot.get((theme.key, question.key), [])
-        ]
-        entries.sort(key=lambda e: _sort_key(e.colleague, e.participant_id))
-        contributor_ids.update(e.participant_id for e in entries)
-        questions.append(
-            QuestionSection(
-                key=question.key,
-                text=question.text,
-                kind=question.kind,
-                role=question.role,
-                required=question.required,
-                options=tuple(question.options),
-                answers=tuple(entries),
+    answers: list[Answer],
+    known: dict[tuple[str, str], Question],
+    merges: dict[str, str],
+) -> _Partners:
+    # Every spelling first, so a partner's display name is its most common spelling.
+    registry = PartnerRegistry(template.partner_aliases, merges)
+    for a in answers:
+        if known[(a.theme_key, a.question_key)].role is QuestionRole.PARTNERS:
+            registry.observe_all(split_items(a.text))
+    return _Partners(registry)
+
+
+class _SectionBuilder:
+    """Builds the section of each theme; records who started elsewhere but not there."""
+
+    def __init__(
+        self,
+        template: Template,
+        people: dict[int, Participant],
+        answered_themes: dict[int, set[str]],
+        snapshot: RoundSnapshot,
+        local: _ToLocal,
+        partners: _Partners,
+    ) -> None:
+        self.template = template
+        self.people = people
+        self.answered_themes = answered_themes
+        self.snapshot = snapshot
+        self.local = local
+        self.partners = partners
+        self.started_elsewhere: dict[str, tuple[str, ...]] = {}
+
+    def section(self, theme: Theme, by_slot: dict[tuple[str, str], list[Answer]]) -> ThemeSection:
+        questions: list[QuestionSection] = []
+        status: dict[int, str] = {}
+        for question in self.template.questions_for(theme.key):
+            entries = [self._entry(question, a) for a in by_slot.get((theme.key, question.key), [])]
+            entries.sort(key=lambda e: _sort_key(e.colleague, e.participant_id))
+            status.update((e.participant_id, e.status) for e in entries)
+            questions.append(
+                QuestionSection(
+                    key=question.key,
+                    text=question.text,
+                    kind=question.kind,
+                    role=question.role,
+                    required=question.required,
+                    options=tuple(question.options),
+                    answers=tuple(entries),
+                )
             )
+        assigned = sorted(
+            (p for p in self.people.values() if theme.key in p.theme_keys),
+            key=lambda p: _sort_key(p.name, p.id),
         )
-    assigned_people = sorted(
-        (p for p in people.values() if theme.key in p.theme_keys),
-        key=lambda p: _sort_key(p.name, p.id),
-    )
-    invited = sorted(
-        (i for i in snapshot.pending_invites if theme.key in i.theme_keys),
-        key=lambda i: _sort_key(i.name, i.id),
-    )
-    contributors = sorted(
-        (people[i] for i in contributor_ids), key=lambda p: _sort_key(p.name, p.id)
-    )
-    return ThemeSection(
-        key=theme.key,
-        title=theme.title,
-        description=theme.description,
-        assigned=tuple(p.name for p in assigned_people) + tuple(i.name for i in invited),
-        contributors=tuple(p.name for p in contributors),
-        questions=tuple(questions),
-    )
+        invited = sorted(
+            (i for i in self.snapshot.pending_invites if theme.key in i.theme_keys),
+            key=lambda i: _sort_key(i.name, i.id),
+        )
+        idle = [p for p in assigned if theme.key not in self.answered_themes.get(p.id, ())]
+        self.started_elsewhere[theme.key] = tuple(
+            p.name for p in idle if self.answered_themes.get(p.id)
+        )
+        contributors = sorted(
+            (self.people[i] for i in status), key=lambda p: _sort_key(p.name, p.id)
+        )
+        left_out = sorted(
+            (
+                p
+                for p in assigned
+                if p.submitted_at is None
+                and p.id not in status
+                and theme.key in self.answered_themes.get(p.id, ())
+            ),
+            key=lambda p: _sort_key(p.name, p.id),
+        )
+        return ThemeSection(
+            key=theme.key,
+            title=theme.title,
+            description=theme.description,
+            assigned=tuple(p.name for p in assigned) + tuple(i.name for i in invited),
+            contributors=tuple(p.name for p in contributors),
+            questions=tuple(questions),
+            submitted_by=tuple(p.name for p in contributors if status[p.id] == SUBMITTED),
+            drafting=tuple(p.name for p in contributors if status[p.id] == DRAFT),
+            not_started=tuple(p.name for p in idle) + tuple(i.name for i in invited),
+            drafts_left_out=tuple(p.name for p in left_out),
+        )
 
-
-def _entry(question: Question, answer: Answer, person: Participant, local: _ToLocal) -> AnswerEntry:
-    items: tuple[str, ...] = ()
-    if question.kind is QuestionKind.LIST:
-        # Parts are the messages an answer came in; items come from splitting the whole text.
-        items = tuple(split_items(answer.text))
-    return AnswerEntry(
-        participant_id=person.id,
-        colleague=person.name,
-        text=answer.text,
-        items=items,
-        created_at=local(answer.created_at),
-        updated_at=local(answer.updated_at),
-        status=SUBMITTED if person.submitted_at is not None else DRAFT,
-    )
+    def _entry(self, question: Question, answer: Answer) -> AnswerEntry:
+        person = self.people[answer.participant_id]
+        items: tuple[str, ...] = ()
+        mentions: tuple[PartnerMention, ...] = ()
+        if question.kind is QuestionKind.LIST:
+            # Parts are the messages an answer came in; items come from splitting the whole text.
+            items = tuple(split_items(answer.text))
+            if question.role is QuestionRole.PARTNERS:
+                resolved = ((self.partners.resolve(item)[1], item) for item in items)
+                mentions = tuple(PartnerMention(name, item) for name, item in resolved if name)
+        return AnswerEntry(
+            participant_id=person.id,
+            colleague=person.name,
+            text=answer.text,
+            items=items,
+            created_at=self.local(answer.created_at),
+            updated_at=self.local(answer.updated_at),
+            status=SUBMITTED if person.submitted_at is not None else DRAFT,
+            partners=mentions,
+            option=match_option(question, answer.text) if question.options else None,
+        )
 
 
 def _partner_matrix(
-    template: Template, sections: list[ThemeSection], merges: dict[str, str]
-) -> PartnerMatrix:
-    registry = PartnerRegistry(template.partner_aliases, merges)
-    # First pass: record every spelling, so display names are the most common spelling.
-    mentions: list[tuple[str, AnswerEntry, str]] = []
+    sections: tuple[ThemeSection, ...], partners: _Partners
+) -> tuple[PartnerMatrix, dict[str, int]]:
+    """The matrix, and per theme how many distinct partners were named."""
+    # key -> theme -> participant id -> name; a colleague counts once per partner and theme.
+    named: dict[str, dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
+    display: dict[str, str] = {}
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for section in sections:
         for question in section.questions:
             if question.role is not QuestionRole.PARTNERS:
                 continue
             for answer in question.answers:
-                for item in answer.items:
-                    if registry.observe(item):
-                        mentions.append((section.key, answer, item))
+                for mention in answer.partners:
+                    key, name = partners.resolve(mention.typed)
+                    display.setdefault(key, name)
+                    named[key][section.key][answer.participant_id] = answer.colleague
+                    if mention.differs:
+                        spellings[key][" ".join(mention.typed.split())] += 1
 
-    # key -> theme -> participant id -> name; a colleague counts once per partner and theme.
-    named: dict[str, dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
-    display: dict[str, str] = {}
-    for theme_key, answer, item in mentions:
-        key = registry.key(item)
-        display.setdefault(key, registry.canonical(item))
-        named[key][theme_key][answer.participant_id] = answer.colleague
-
-    themes = tuple(
-        ThemeRef(s.key, s.title) for s in sections if any(s.key in t for t in named.values())
-    )
+    themes = tuple(s.ref for s in sections if any(s.key in t for t in named.values()))
     rows = [
         PartnerRow(
             name=display[key],
@@ -262,8 +343,12 @@ def _partner_matrix(
                 )
                 for t in themes
             ),
+            spellings=tuple(
+                s for s, _ in sorted(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
         )
         for key, per_theme in named.items()
     ]
     rows.sort(key=lambda r: (-r.total, r.name.casefold()))
-    return PartnerMatrix(themes=themes, rows=tuple(rows))
+    counts = {s.key: sum(1 for per_theme in named.values() if s.key in per_theme) for s in sections}
+    return PartnerMatrix(themes=themes, rows=tuple(rows)), counts

@@ -8,6 +8,7 @@ in the same words (the ``progress_*`` labels of the catalogue).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -133,18 +134,20 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
         )
         for invite in snapshot.pending_invites
     ]
+    # One pass over the answers, not one per theme: rounds have thousands of colleagues.
+    contributors_of: dict[str, set[int]] = defaultdict(set)
+    given_of: dict[str, set[str]] = defaultdict(set)
+    for pid, slots in answered.items():
+        for slot in slots:
+            contributors_of[slot.theme_key].add(pid)
+            given_of[slot.theme_key].add(slot.question_key)
+    assigned_keys = {k for p in active for k in p.theme_keys}
+    assigned_keys |= {k for i in snapshot.pending_invites for k in i.theme_keys}
     themes = []
     for theme in template.themes:
-        contributors = {
-            pid for pid, slots in answered.items() if any(s.theme_key == theme.key for s in slots)
-        }
-        given = {
-            s.question_key for slots in answered.values() for s in slots if s.theme_key == theme.key
-        }
-        assigned = any(theme.key in p.theme_keys for p in active) or any(
-            theme.key in i.theme_keys for i in snapshot.pending_invites
-        )
-        if not assigned and not contributors:
+        contributors = contributors_of.get(theme.key, set())
+        given = given_of.get(theme.key, set())
+        if theme.key not in assigned_keys and not contributors:
             continue
         unanswered = tuple(q.text for q in template.questions_for(theme.key) if q.key not in given)
         themes.append(ThemeProgress(theme.key, theme.title, len(contributors), unanswered))

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
+from conversations.texts import catalogue
 from reports.html import render_html
 from reports.markdown import render_markdown
 from reports.overview import Overview
 from reports.spreadsheet import render_csv, render_xlsx
 from reports.word import render_docx
+from reports.word_package import DocxTemplateError, check_template
+
+__all__ = [
+    "DEFAULT_FORMAT",
+    "FORMATS",
+    "DocxTemplateError",
+    "Format",
+    "UnknownFormatError",
+    "check_docx_template",
+    "filename",
+    "format_key",
+    "render",
+]
 
 
 class Format(NamedTuple):
@@ -60,17 +75,36 @@ def format_key(fmt: str) -> str:
     return key
 
 
-def render(overview: Overview, fmt: str) -> bytes:
+def render(overview: Overview, fmt: str, *, docx_template: Path | None = None) -> bytes:
     """Renders the overview in a format of FORMATS, named as :func:`format_key` reads it.
 
-    Raises UnknownFormatError, naming the known formats, for any other name.
+    ``docx_template`` (Word only) is a house-style .docx/.dotx whose styles, page, headers and
+    footers the document takes. Raises UnknownFormatError, naming the known formats, for any
+    other name, and DocxTemplateError (a one-line message) for a template it cannot use.
     """
-    return FORMATS[format_key(fmt)].render(overview)
+    key = format_key(fmt)
+    if key == "docx":
+        return render_docx(overview, docx_template)
+    return FORMATS[key].render(overview)
+
+
+def check_docx_template(path: Path) -> None:
+    """Raises DocxTemplateError when ``path`` cannot serve as the Word house style.
+
+    For settings and command-line checks at start-up, before any overview is asked for.
+    """
+    check_template(path)
 
 
 def filename(overview: Overview, fmt: str) -> str:
-    """A file name for the document: the round name made safe, plus the format's extension."""
+    """A file name for the document: the round name made safe, plus the format's extension.
+
+    A submitted-only version says so: ``overzicht-IVP-2027-ingestuurd.docx``.
+    """
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in overview.round_name)
     stem = "-".join(part for part in stem.split("-") if part)[:60] or str(overview.round_id)
     prefix = "overzicht" if overview.language == "nl" else "overview"
-    return f"{prefix}-{stem}{FORMATS[format_key(fmt)].extension}"
+    suffix = ""
+    if overview.submitted_only:
+        suffix = "-" + catalogue(overview.language).label("filename_submitted")
+    return f"{prefix}-{stem}{suffix}{FORMATS[format_key(fmt)].extension}"

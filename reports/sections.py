@@ -25,16 +25,32 @@ class ThemeRef:
 
 
 @dataclass(frozen=True)
+class PartnerMention:
+    """One partner named in a list answer: the registry's one name and the spelling typed."""
+
+    name: str  # canonical: the same in the chapters, the matrix and every format
+    typed: str  # as the colleague wrote it
+
+    @property
+    def differs(self) -> bool:
+        """True when the typed spelling is more than the canonical name in another case."""
+        return " ".join(self.typed.split()).casefold() != self.name.casefold()
+
+
+@dataclass(frozen=True)
 class AnswerEntry:
     """One colleague's current answer to one question for one theme."""
 
     participant_id: int
     colleague: str
     text: str
-    items: tuple[str, ...]  # list answers split into items; empty for other kinds
+    items: tuple[str, ...]  # list answers split into items, as typed; empty for other kinds
     created_at: datetime
     updated_at: datetime
     status: str  # SUBMITTED or DRAFT
+    # Answers to a question with role "partners": one mention per item, in typed order.
+    partners: tuple[PartnerMention, ...] = ()
+    option: str | None = None  # choice questions: the template option the answer selects
 
     @property
     def submitted(self) -> bool:
@@ -57,7 +73,11 @@ class QuestionSection:
 
 @dataclass(frozen=True)
 class ThemeSection:
-    """A theme with its colleagues and, per question, the answers."""
+    """A theme of the template with its colleagues, its state and, per question, the answers.
+
+    Every theme of the template has one, in template order, also without any input: the
+    document's chapters do not move as answers come in.
+    """
 
     key: str
     title: str
@@ -65,6 +85,11 @@ class ThemeSection:
     assigned: tuple[str, ...]  # colleagues (and open invites) this theme was given to
     contributors: tuple[str, ...]  # colleagues who answered at least one question
     questions: tuple[QuestionSection, ...]
+    submitted_by: tuple[str, ...] = ()  # contributors who submitted
+    drafting: tuple[str, ...] = ()  # contributors whose answers are still a draft
+    not_started: tuple[str, ...] = ()  # assigned, without a single answer for this theme
+    # Submitted-only version: colleagues whose draft answers to this theme were left out.
+    drafts_left_out: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -72,6 +97,16 @@ class ThemeSection:
         return f"theme-{self.key}"
 
     @property
+    def ref(self) -> ThemeRef:
+        """The theme by key and title."""
+        return ThemeRef(self.key, self.title)
+
+    @property
     def answer_count(self) -> int:
         """How many answers this theme has."""
         return sum(len(q.answers) for q in self.questions)
+
+    @property
+    def open_questions(self) -> tuple[QuestionSection, ...]:
+        """Questions nobody answered yet for this theme, in template order."""
+        return tuple(q for q in self.questions if not q.answers)

@@ -3,6 +3,11 @@
 Spreadsheets execute what looks like a formula. User text starting with = + - @ (or a tab or
 carriage return) is therefore always stored as text: in .xlsx as a string cell with Excel's
 quote prefix, in CSV behind a leading apostrophe.
+
+The workbook is written in openpyxl's write-only mode: rows stream to the file as they are
+made, so time and memory grow with the answers and no more (the normal mode's ``max_row``
+scans every cell, which made a large round quadratic). Every sheet prints landscape on A4,
+fit to the page width, with its header row repeated and the round's name in the page header.
 """
 
 from __future__ import annotations
@@ -12,30 +17,25 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations.answers import clean_text
 from conversations.texts import catalogue
 from reports.formatting import format_datetime
 from reports.overview import Overview
 from reports.sections import AnswerEntry
+from reports.sheets import (
+    Sheet,
+    coverage_sheet,
+    looks_like_formula,
+    partner_sheet,
+    priority_sheet,
+    save,
+)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Excel refuses longer cell texts.
-_MAX_CELL = 32_767
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="0B5394")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+__all__ = ["csv_safe", "looks_like_formula", "render_csv", "render_xlsx"]
+
 # Column widths in characters for the answers sheet, in column order.
-_ANSWER_WIDTHS = (22, 28, 40, 22, 80, 12, 17)
-
-
-def looks_like_formula(text: str) -> bool:
-    """True when a spreadsheet could read this text as a formula."""
-    return text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START[:4])
+_ANSWER_WIDTHS = (6, 26, 36, 20, 70, 24, 12, 16)
 
 
 def csv_safe(text: str) -> str:
@@ -50,121 +50,101 @@ def csv_delimiter(language: str) -> str:
 
 
 def answer_header(overview: Overview) -> list[str]:
-    """Column titles of the answers sheet (and the CSV)."""
+    """Column titles of the answers sheet: number, theme, question, colleague, answer, the
+    spelling typed where partners were renamed, status and the time of the last edit."""
     lab = catalogue(overview.language).labels
     return [
-        lab["round"],
+        lab["number"],
         lab["theme"],
         lab["question"],
         lab["colleague"],
         lab["answer"],
+        lab["as_typed"],
         lab["status"],
         lab["last_edited"],
     ]
 
 
-def _answer_text(answer: AnswerEntry) -> str:
+def answer_text(answer: AnswerEntry) -> str:
+    """The answer as a cell shows it: partners by their one name, list items one per line."""
+    if answer.partners:
+        return "\n".join(m.name for m in answer.partners)
     return "\n".join(answer.items) if answer.items else answer.text
 
 
-def answer_rows(overview: Overview) -> list[list[str | datetime]]:
+def typed_text(answer: AnswerEntry) -> str:
+    """The answer as typed, where the partner names shown differ from it ("" otherwise)."""
+    if any(m.differs for m in answer.partners):
+        return "\n".join(answer.items)
+    return ""
+
+
+def answer_rows(overview: Overview) -> list[list[str | int | datetime | None]]:
     """One row per answer, in document order; the last column is the time of the last edit."""
     lab = catalogue(overview.language).labels
     return [
         [
-            overview.round_name,
+            number,
             theme.title,
             question.text,
             answer.colleague,
-            _answer_text(answer),
+            answer_text(answer),
+            typed_text(answer) or None,
             lab[answer.status],
             answer.updated_at,
         ]
-        for theme, question, answer in overview.answers()
+        for number, (theme, question, answer) in enumerate(overview.answers(), start=1)
     ]
 
 
 def render_csv(overview: Overview) -> bytes:
-    """Renders the answers sheet as CSV: UTF-8 with BOM, so Excel detects the encoding."""
+    """Renders the answers as CSV (UTF-8 with BOM, so Excel detects the encoding).
+
+    A CSV file has no page header to carry the round, so its first column names it.
+    """
+    lab = catalogue(overview.language).labels
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=csv_delimiter(overview.language))
-    writer.writerow([csv_safe(h) for h in answer_header(overview)])
+    writer.writerow([csv_safe(h) for h in [lab["round"], *answer_header(overview)[1:]]])
+    round_name = csv_safe(overview.round_name)
     for row in answer_rows(overview):
         writer.writerow(
-            [
-                format_datetime(v, overview.language) if isinstance(v, datetime) else csv_safe(v)
-                for v in row
+            [round_name]
+            + [
+                format_datetime(v, overview.language)
+                if isinstance(v, datetime)
+                else csv_safe(v)
+                if isinstance(v, str)
+                else v
+                for v in row[1:]
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def render_xlsx(overview: Overview) -> bytes:
-    """Renders an .xlsx workbook: the answers (one row each) and the partner matrix."""
-    lab = catalogue(overview.language).labels
-    workbook = Workbook()
-    answers = workbook.active
-    answers.title = lab["sheet_answers"]
-    _header(answers, answer_header(overview))
-    date_format = "dd-mm-yyyy hh:mm" if overview.language == "nl" else "yyyy-mm-dd hh:mm"
-    for row in answer_rows(overview):
-        answers.append([_value(v) for v in row])
-        for cell in answers[answers.max_row]:
-            _guard(cell)
-            cell.alignment = _WRAP
-            if isinstance(cell.value, datetime):
-                cell.number_format = date_format
-    _finish(answers, _ANSWER_WIDTHS)
-
-    matrix = overview.partners
-    partners = workbook.create_sheet(lab["sheet_partners"])
-    _header(
-        partners,
-        [lab["partner"], *(t.title for t in matrix.themes), lab["total"], lab["named_by"]],
-    )
-    for partner in matrix.rows:
-        counts = [cell.count or None for cell in partner.cells]
-        partners.append(
-            [_value(partner.name), *counts, partner.total, _value(", ".join(partner.named_by))]
-        )
-        for cell in partners[partners.max_row]:
-            _guard(cell)
-            cell.alignment = _WRAP
-    _finish(partners, (28, *(16 for _ in matrix.themes), 10, 50))
-
+    """Renders an .xlsx workbook: answers, partner matrix, priority picture and coverage."""
+    t = catalogue(overview.language)
+    lab = t.labels
+    workbook = Workbook(write_only=True)
+    sheets = [
+        Sheet(workbook, lab[f"sheet_{name}"], overview, t)
+        for name in ("answers", "partners", "priorities", "coverage")
+    ]
+    _answers(sheets[0], overview)
+    partner_sheet(sheets[1], overview, t)
+    priority_sheet(sheets[2], overview, t)
+    coverage_sheet(sheets[3], overview, t)
     workbook.properties.title = clean_text(f"{lab['document_title']} – {overview.round_name}")
     workbook.properties.creator = "themabot"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return save(workbook, sheets)
 
 
-def _value(value: str | datetime) -> str | datetime:
-    if isinstance(value, datetime):
-        # Excel has no time zones; the overview's times are already local.
-        return value.replace(tzinfo=None)
-    return clean_text(value)[:_MAX_CELL]
-
-
-def _guard(cell: Cell) -> None:
-    # openpyxl turns a string starting with "=" into a formula; force text and mark it like a
-    # typed apostrophe, so editing the cell in Excel keeps it text as well.
-    if isinstance(cell.value, str) and looks_like_formula(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def _header(sheet: Worksheet, titles: list[str]) -> None:
-    sheet.append([clean_text(t)[:_MAX_CELL] for t in titles])
-    for cell in sheet[1]:
-        _guard(cell)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-
-
-def _finish(sheet: Worksheet, widths: tuple[int, ...]) -> None:
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _answers(sheet: Sheet, overview: Overview) -> None:
+    sheet.columns(_ANSWER_WIDTHS)
+    header = answer_header(overview)
+    rows = answer_rows(overview)
+    sheet.header(header, filter_rows=len(rows))
+    date_format = "dd-mm-yyyy hh:mm" if overview.language == "nl" else "yyyy-mm-dd hh:mm"
+    for row in rows:
+        sheet.row(row, date_format=date_format)

@@ -1,341 +1,298 @@
-"""The overview as a Word document (.docx), written with python-docx.
+"""The overview as a Word document (.docx), the document the plan is written from.
 
-Real "Heading 1" per theme and "Heading 2" per question, so Word's navigation pane and any
-table of contents the coordinator inserts work; a clickable contents list up front (bookmarks
-and internal links, which need no field update when the file is opened).
+A title page (round, date, version, state of the intake), a real table-of-contents field,
+the priority picture on a landscape page, a chapter (Heading 1) for every theme of the
+template with its state of affairs and, per question (Heading 2), every answer; the gaps;
+the partner matrix and the coverage on landscape pages. "Pagina X van Y" in the footer, the
+document language from the template, and optionally a house-style template
+(:mod:`reports.word_package`). The body is written as XML text (:mod:`reports.wordml`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC
 from io import BytesIO
+from pathlib import Path
 
-from docx import Document
-from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-
-from conversations.answers import clean_text
-from conversations.texts import Section, catalogue
+from conversations.template import QuestionRole
+from conversations.texts import Catalogue, catalogue
+from reports import word_package as pkg
+from reports import wordml as x
 from reports.formatting import format_date, format_datetime
-from reports.overview import Overview, PartnerMatrix
+from reports.overview import Overview
 from reports.progress import progress_line
 from reports.sections import AnswerEntry, ThemeSection
+from reports.word_package import MUTED, WARN, Styles
+from reports.word_tables import coverage_table, legend_table, partner_table, priority_table
+from reports.wording import (
+    choice_text,
+    contributors_text,
+    name_list,
+    signal_text,
+    version_text,
+)
 
-_ACCENT = RGBColor(0x0B, 0x53, 0x94)
-_MUTED = RGBColor(0x5B, 0x66, 0x75)
-_TABLE_STYLE = "Light Grid Accent 1"
-# More theme columns than this do not fit across a portrait A4 page.
-_PORTRAIT_COLUMNS = 4
 
+def render_docx(overview: Overview, template: Path | None = None) -> bytes:
+    """Renders the overview as .docx; ``template``: a house-style .docx/.dotx (or None).
 
-def render_docx(overview: Overview) -> bytes:
-    """Renders the overview as a .docx file: A4, headings per theme and question, tables."""
-    labels = catalogue(overview.language).labels
-    doc = Document()
-    _set_up(doc, overview, labels)
-    _front_matter(doc, overview, labels)
-    for index, theme in enumerate(overview.themes_with_input):
-        _theme(doc, overview, theme, index, labels)
-    _partners(doc, overview.partners, labels)
-    _gaps(doc, overview, labels)
+    Raises :class:`reports.word_package.DocxTemplateError` for a template it cannot use.
+    """
+    t = catalogue(overview.language)
+    doc = pkg.open_package(template)
+    house_style = template is not None
+    pkg.page_setup(doc, house_style=house_style)
+    styles = pkg.prepare_styles(doc, house_style=house_style)
+    pkg.set_language(doc, overview.language)
+    pkg.update_fields_on_open(doc)
+    lab = t.labels
+    pkg.add_footer(
+        doc, f"{lab['document_title']} · {overview.round_name}", lab["page"], lab["page_of"]
+    )
+    pkg.set_properties(
+        doc,
+        f"{lab['document_title']} – {overview.round_name}",
+        overview.template_title,
+        overview.generated_at,
+    )
+    portrait, landscape = pkg.section_properties(doc)
+    writer = _Body(overview, t, styles, pkg.usable_width(portrait), pkg.usable_width(landscape))
+    parts = writer.write(portrait, landscape)
+    pkg.replace_body(doc, x.body(parts, landscape))
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-# python-docx resolves a style name by scanning every style and the default each time: half
-# the render time of a large round. The default template's ids never change, so look up once.
-_STYLE_IDS: dict[str, str] = {}
+class _Body:
+    """Writes the body's XML, chapter by chapter."""
 
+    def __init__(
+        self, overview: Overview, t: Catalogue, styles: Styles, portrait: int, landscape: int
+    ) -> None:
+        self.o = overview
+        self.t = t
+        self.lab = t.labels
+        self.s = styles
+        self.portrait_width = portrait
+        self.landscape_width = landscape
+        self.parts: list[str] = []
+        self.add = self.parts.append
+        # (bookmark, title) of every Heading 1, in order: the contents are built from these.
+        self.chapters: list[tuple[str, str]] = [("priorities", self.lab["priorities"])]
+        self.chapters += [(f"theme_{i + 1}", s.title) for i, s in enumerate(overview.themes)]
+        self.chapters += [
+            ("gaps", self.lab["gaps"]),
+            ("partners", self.lab["partners"]),
+            ("coverage", self.lab["coverage"]),
+        ]
+        self._ids = {name: i + 1 for i, (name, _) in enumerate(self.chapters)}
 
-def _add(doc: DocumentObject, text: str = "", style: str | None = None) -> Paragraph:
-    """Adds a paragraph with ``text`` in the named paragraph style."""
-    paragraph = doc.add_paragraph(text)
-    if style is not None:
-        if style not in _STYLE_IDS:
-            _STYLE_IDS[style] = doc.styles[style].style_id
-        paragraph._p.style = _STYLE_IDS[style]
-    return paragraph
+    def write(self, portrait: str, landscape: str) -> list[str]:
+        self.title_page()
+        self.contents()
+        self.add(x.paragraph(section=portrait))
+        self.priorities()
+        self.add(x.paragraph(section=landscape))
+        for index, theme in enumerate(self.o.themes):
+            self.theme(theme, index)
+        self.gaps()
+        self.add(x.paragraph(section=portrait))
+        self.partners()
+        self.coverage()
+        return self.parts
 
+    # Building blocks
 
-def _text(value: str) -> str:
-    # python-docx refuses strings XML cannot hold; drop those characters instead of crashing.
-    return clean_text(value)
-
-
-def _set_up(doc: DocumentObject, overview: Overview, labels: Section) -> None:
-    styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(4)
-    for name, size in (("Title", 24), ("Heading 1", 16), ("Heading 2", 12)):
-        styles[name].font.color.rgb = _ACCENT
-        styles[name].font.size = Pt(size)
-    styles["Heading 2"].paragraph_format.space_before = Pt(12)
-
-    section = doc.sections[0]
-    # Dutch municipalities print on A4; python-docx's default template is US Letter.
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.2))
-    section.top_margin = section.bottom_margin = Cm(2.0)
-
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = footer.add_run(
-        _text(f"{labels['document_title']} · {overview.round_name} · {labels['page']} ")
-    )
-    run.font.size = Pt(8)
-    run.font.color.rgb = _MUTED
-    _add_field(footer, "PAGE", size=Pt(8))
-
-    props = doc.core_properties
-    props.title = _text(f"{labels['document_title']} – {overview.round_name}")[:255]
-    props.subject = _text(overview.template_title)[:255]
-    props.author = "themabot"
-    created = overview.generated_at
-    # The OOXML timestamp is written with a "Z": give it UTC, not local time.
-    props.created = created.astimezone(UTC) if created.tzinfo else created
-
-
-def _front_matter(doc: DocumentObject, overview: Overview, labels: Section) -> None:
-    kicker = _add(doc, style="Subtitle")
-    kicker.add_run(_text(f"{labels['document_title']} · {overview.template_title}"))
-    _add(doc, _text(overview.round_name), "Title")
-
-    meta = doc.add_paragraph()
-    deadline = format_date(overview.deadline, overview.language) or labels["no_deadline"]
-    generated = format_datetime(overview.generated_at, overview.language)
-    _muted(
-        meta,
-        f"{labels['template']}: {overview.template_title} · {labels['deadline']}: {deadline}"
-        f" · {labels['generated']}: {generated}",
-    )
-
-    line = progress_line(overview.progress, catalogue(overview.language))
-    progress = doc.add_paragraph()
-    progress.add_run(line.head).bold = True
-    if line.counts:
-        progress.add_run(" — " + " · ".join(line.counts))
-
-    heading = _add(doc, style="TOC Heading")
-    heading.add_run(labels["contents"])
-    entries = [(theme.title, _bookmark(i)) for i, theme in enumerate(overview.themes_with_input)]
-    entries += [(labels["partners"], "partners"), (labels["gaps"], "gaps")]
-    for title, bookmark in entries:
-        _add_internal_link(_add(doc, style="List Number"), _text(title), bookmark)
-
-
-def _bookmark(index: int) -> str:
-    # Bookmark names must start with a letter and hold no spaces; theme keys may not qualify.
-    return f"theme_{index + 1}"
-
-
-def _theme(
-    doc: DocumentObject, overview: Overview, theme: ThemeSection, index: int, labels: Section
-) -> None:
-    heading = _add(doc, _text(theme.title), "Heading 1")
-    heading.paragraph_format.page_break_before = index > 0
-    _add_bookmark(heading, _bookmark(index), index + 1)
-    if theme.description:
-        doc.add_paragraph().add_run(_text(theme.description)).italic = True
-    for label, names in (
-        (labels["contributors"], theme.contributors),
-        (labels["assigned"], theme.assigned),
-    ):
-        line = doc.add_paragraph()
-        line.paragraph_format.space_after = Pt(0)
-        line.add_run(f"{label}: ").bold = True
-        line.add_run(_text(", ".join(names) or labels["nobody"]))
-
-    for question in theme.questions:
-        _add(doc, _text(question.text), "Heading 2")
-        if not question.answers:
-            _muted(doc.add_paragraph(), labels["no_answers"])
-        for answer in question.answers:
-            _answer(doc, overview, answer, labels)
-
-
-def _answer(doc: DocumentObject, overview: Overview, answer: AnswerEntry, labels: Section) -> None:
-    byline = doc.add_paragraph()
-    byline.paragraph_format.keep_with_next = True
-    byline.paragraph_format.space_before = Pt(6)
-    byline.paragraph_format.space_after = Pt(1)
-    who = byline.add_run(_text(answer.colleague))
-    who.italic = who.bold = True
-    when = format_datetime(answer.updated_at, overview.language)
-    _muted(byline, f" — {when} — {labels[answer.status]}").italic = True
-    if answer.items:
-        for item in answer.items:
-            _add(doc, _text(item), "List Bullet")
-    else:
-        # A "\n" becomes a line break in python-docx, so multi-line answers keep their shape.
-        doc.add_paragraph(_text(answer.text))
-
-
-def _partners(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
-    wide = len(matrix.themes) > _PORTRAIT_COLUMNS
-    if wide:
-        _new_section(doc, landscape=True)
-    heading = _add(doc, labels["partners"], "Heading 1")
-    heading.paragraph_format.page_break_before = not wide
-    _add_bookmark(heading, "partners", 10_001)
-    if not matrix.rows:
-        _muted(doc.add_paragraph(), labels["no_partners"])
-    else:
-        _partner_table(doc, matrix, labels)
-    if wide:
-        _new_section(doc, landscape=False)
-
-
-def _partner_table(doc: DocumentObject, matrix: PartnerMatrix, labels: Section) -> None:
-    headers = [labels["partner"], *(t.title for t in matrix.themes), labels["total"]]
-    table = doc.add_table(rows=1, cols=len(headers))
-    section = doc.sections[-1]
-    # python-docx types page sizes as optional; this document sets them all (see _set_up).
-    usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    # A wide first column keeps partner names on one line; the counts need little room.
-    first, last = Cm(4.5), Cm(1.8)
-    middle = int((usable - first - last) / max(len(matrix.themes), 1))
-    widths = [first, *(middle for _ in matrix.themes), last]
-    table.style = doc.styles[_TABLE_STYLE]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0]
-    _repeat_as_header(header._tr)
-    for cell, text in zip(header.cells, headers, strict=True):
-        cell.paragraphs[0].add_run(_text(text)).bold = True
-    for row in matrix.rows:
-        cells = table.add_row().cells
-        cells[0].paragraphs[0].add_run(_text(row.name)).bold = True
-        for cell, partner_cell in zip(cells[1:-1], row.cells, strict=True):
-            if partner_cell.count:
-                _count_cell(cell, str(partner_cell.count), ", ".join(partner_cell.named_by))
-        _count_cell(cells[-1], str(row.total), "")
-    table.autofit = False
-    # Word reads the cell widths, LibreOffice the grid columns: set both.
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for table_row in table.rows:
-        for cell, width in zip(table_row.cells, widths, strict=True):
-            cell.width = width
-
-
-def _count_cell(cell: _Cell, count: str, names: str) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run(count).bold = True
-    if names:
-        small = cell.add_paragraph()
-        small.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = small.add_run(_text(names))
-        run.font.size = Pt(7.5)
-        run.font.color.rgb = _MUTED
-
-
-def _gaps(doc: DocumentObject, overview: Overview, labels: Section) -> None:
-    heading = _add(doc, labels["gaps"], "Heading 1")
-    _add_bookmark(heading, "gaps", 10_002)
-    gaps = overview.gaps
-    if gaps.empty:
-        _muted(doc.add_paragraph(), labels["no_gaps"])
-    if gaps.capacity_signals:
-        _add(doc, labels["capacity_signals"], "Heading 2")
-        for signal in gaps.capacity_signals:
-            p = _add(doc, style="List Bullet")
-            p.add_run(_text(f"{signal.theme.title}: "))
-            p.add_run(_text(signal.colleague)).bold = True
-            p.add_run(f" {labels['capacity_signal']} ")
-            p.add_run(_text(signal.capacity_answer)).italic = True
-    if gaps.themes_without_input:
-        _add(doc, labels["themes_without_input"], "Heading 2")
-        for gap in gaps.themes_without_input:
-            who = (
-                f"{labels['assigned'].lower()} {', '.join(gap.assigned)}"
-                if gap.assigned
-                else labels["unassigned"]
+    def para(
+        self,
+        runs: str,
+        style: str | None = None,
+        *,
+        keep_next: bool = False,
+        page_break_before: bool = False,
+        space_before: int | None = None,
+        space_after: int | None = None,
+    ) -> None:
+        self.add(
+            x.paragraph(
+                runs,
+                style=style,
+                keep_next=keep_next,
+                page_break_before=page_break_before,
+                space_before=space_before,
+                space_after=space_after,
             )
-            _add(doc, _text(f"{gap.theme.title} — {who}"), "List Bullet")
-    if gaps.unanswered:
-        _add(doc, labels["unanswered"], "Heading 2")
-        for q in gaps.unanswered:
-            optional = "" if q.required else f" ({labels['optional']})"
-            text = f"{q.theme.title}: {q.question_text}{optional}"
-            _add(doc, _text(text), "List Bullet")
-    if gaps.not_started:
-        _add(doc, labels["not_started_heading"], "Heading 2")
-        for person in gaps.not_started:
-            state = labels["joined_no_answers"] if person.joined else labels["invite_not_opened"]
-            p = _add(doc, style="List Bullet")
-            p.add_run(_text(person.name))
-            _muted(p, f" ({state})")
+        )
 
+    def muted(self, value: str, *, italic: bool = False) -> None:
+        self.para(x.run(value, color=MUTED, italic=italic))
 
-def _muted(paragraph: Paragraph, text: str) -> Run:
-    run = paragraph.add_run(_text(text))
-    run.font.color.rgb = _MUTED
-    return run
+    def heading1(self, bookmark: str, title: str, *, page_break: bool = False) -> None:
+        runs = x.bookmark(bookmark, self._ids[bookmark], x.run(title))
+        self.para(runs, self.s.heading1, page_break_before=page_break)
 
+    def labelled(self, label: str, value: str, *, color: str | None = None) -> None:
+        """ "Label: value" on one line, the label bold."""
+        self.para(x.run(f"{label}: ", bold=True) + x.run(value, color=color), space_after=20)
 
-def _new_section(doc: DocumentObject, *, landscape: bool) -> None:
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    short, long = sorted((section.page_width, section.page_height))
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    def bullet(self, runs: str) -> None:
+        self.para(runs, self.s.bullet, space_after=20)
 
+    # Front matter
 
-def _repeat_as_header(tr: CT_Row) -> None:
-    # Marks the row as a header row: Word repeats it on every page the table spans.
-    tr_pr = tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    tr_pr.append(marker)
+    def title_page(self) -> None:
+        o, lab = self.o, self.lab
+        self.para("", space_before=x.twips(5.0))
+        self.para(x.run(f"{lab['document_title']} · {o.template_title}"), self.s.subtitle)
+        self.para(x.run(o.round_name), self.s.title)
+        deadline = format_date(o.deadline, o.language) or lab["no_deadline"]
+        self.labelled(lab["template"], o.template_title)
+        self.labelled(lab["deadline"], deadline)
+        self.labelled(lab["generated"], format_datetime(o.generated_at, o.language))
+        self.labelled(lab["version"], version_text(o, self.t))
+        self.para(x.run(lab["title_state"], bold=True), space_before=x.twips(0.8), keep_next=True)
+        line = progress_line(o.progress, self.t)
+        counts = " — " + " · ".join(line.counts) if line.counts else ""
+        self.para(x.run(line.head, bold=True) + x.run(counts))
+        themes = f"{lab['summary_themes']}: {len(o.themes_with_input)} {lab['summary_of']} "
+        answers = self.t.label("answers", count=o.answer_count)
+        self.muted(f"{themes}{o.theme_count}; {answers}")
 
+    def contents(self) -> None:
+        """A TOC field, filled with an entry per chapter that links to it and shows its page."""
+        self.para(x.run(self.lab["contents"]), self.s.toc_heading, page_break_before=True)
+        last = len(self.chapters) - 1
+        for index, (bookmark, title) in enumerate(self.chapters):
+            entry = x.internal_link(
+                bookmark,
+                x.run(title) + x.tab_run() + x.field(f"PAGEREF {bookmark} \\h", "#"),
+            )
+            begin = x.field_begin('TOC \\o "1-1" \\h \\z \\u') if index == 0 else ""
+            end = x.field_end() if index == last else ""
+            self.para(begin + entry + end, self.s.toc1)
+        self.para(
+            x.run(self.lab["toc_hint"], size=8, color=MUTED, italic=True), space_before=x.twips(0.4)
+        )
 
-def _add_bookmark(paragraph: Paragraph, name: str, ident: int) -> None:
-    p = paragraph._p
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(ident))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(ident))
-    # w:pPr must stay the paragraph's first child.
-    p.insert(1 if p.pPr is not None else 0, start)
-    p.append(end)
+    def priorities(self) -> None:
+        self.heading1("priorities", self.lab["priorities"])
+        self.muted(self.lab["priorities_intro"], italic=True)
+        self.add(priority_table(self.o.priorities, self.t, self.landscape_width))
 
+    # Chapters
 
-def _add_internal_link(paragraph: Paragraph, text: str, bookmark: str) -> None:
-    run = paragraph.add_run(text)
-    run.font.color.rgb = _ACCENT
-    run.font.underline = True
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("w:anchor"), bookmark)
-    link.set(qn("w:history"), "1")
-    run._r.addprevious(link)
-    link.append(run._r)
+    def theme(self, theme: ThemeSection, index: int) -> None:
+        lab, t = self.lab, self.t
+        self.heading1(f"theme_{index + 1}", theme.title, page_break=index > 0)
+        if theme.description:
+            self.para(x.run(theme.description, italic=True))
+        self.para(x.run(lab["state_of_affairs"]), self.s.heading2)
+        nobody = lab["nobody"]
+        self.labelled(lab["assigned"], name_list(theme.assigned, t, None) or nobody)
+        if not theme.answer_count:
+            self.labelled(lab["contributors"], lab["no_input_yet"])
+        else:
+            contributors = contributors_text(theme.submitted_by, theme.drafting, t)
+            self.labelled(lab["contributors"], contributors)
+        if theme.not_started:
+            self.labelled(lab["not_started_heading"], name_list(theme.not_started, t, None))
+        if theme.drafts_left_out:
+            self.labelled(lab["drafts_left_out"], name_list(theme.drafts_left_out, t, None))
+        if theme.answer_count and theme.open_questions:
+            opened = "; ".join(q.text for q in theme.open_questions)
+            self.labelled(lab["open_questions"], opened)
+        row = self.o.priorities.for_theme(theme.key)
+        if row is not None and theme.answer_count:
+            if row.level is not None:
+                self.labelled(lab["level"], choice_text(row.level, t, None) or "—")
+            if row.capacity is not None:
+                self.labelled(lab["capacity"], choice_text(row.capacity, t, None) or "—")
+            for signal in row.signals:
+                self.bullet(x.run(signal_text(signal, t, None), color=WARN))
+        if not theme.answer_count:
+            self.muted(lab["no_input_yet"], italic=True)
+            return
+        for question in theme.questions:
+            self.para(x.run(question.text), self.s.heading2)
+            if not question.answers:
+                self.muted(lab["no_answers"], italic=True)
+            for answer in question.answers:
+                self.answer(answer, question.role)
 
+    def answer(self, answer: AnswerEntry, role: QuestionRole | None) -> None:
+        when = format_datetime(answer.updated_at, self.o.language)
+        byline = x.run(answer.colleague, bold=True, italic=True) + x.run(
+            f" — {when} — {self.lab[answer.status]}", italic=True, color=MUTED
+        )
+        self.para(byline, keep_next=True, space_before=120, space_after=20)
+        if answer.partners:
+            typed = self.lab["typed_as"]
+            for mention in answer.partners:
+                note = x.run(f"  ({typed}: {mention.typed})", size=8, color=MUTED)
+                self.bullet(x.run(mention.name) + (note if mention.differs else ""))
+        elif answer.items:
+            for item in answer.items:
+                self.bullet(x.run(item))
+        else:
+            # A "\n" becomes a line break, so multi-line answers keep their shape.
+            self.para(x.run(answer.text))
 
-def _add_field(paragraph: Paragraph, instruction: str, *, size: Pt) -> None:
-    """Appends a simple field (e.g. PAGE) that Word and LibreOffice fill in when showing it."""
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    size_el = OxmlElement("w:sz")
-    size_el.set(qn("w:val"), str(int(size.pt * 2)))
-    props.append(size_el)
-    run.append(props)
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
+    def gaps(self) -> None:
+        lab, t, gaps = self.lab, self.t, self.o.gaps
+        self.heading1("gaps", lab["gaps"], page_break=True)
+        signals = self.o.priorities.signals
+        if gaps.empty and not signals:
+            self.muted(lab["no_gaps"], italic=True)
+        if signals:
+            self.para(x.run(lab["signals"]), self.s.heading2)
+            for signal in signals:
+                self.bullet(
+                    x.run(f"{signal.theme.title}: ", bold=True) + x.run(signal_text(signal, t))
+                )
+        if gaps.themes_without_input:
+            self.para(x.run(lab["themes_without_input"]), self.s.heading2)
+            for gap in gaps.themes_without_input:
+                who = (
+                    f"{lab['assigned'].lower()} {name_list(gap.assigned, t)}"
+                    if gap.assigned
+                    else lab["unassigned"]
+                )
+                self.bullet(x.run(f"{gap.theme.title} — {who}"))
+        if gaps.unanswered:
+            self.para(x.run(lab["unanswered"]), self.s.heading2)
+            for q in gaps.unanswered:
+                optional = "" if q.required else f" ({lab['optional']})"
+                self.bullet(x.run(f"{q.theme.title}: {q.question_text}{optional}"))
+        if gaps.not_started:
+            self.para(x.run(lab["not_started_heading"]), self.s.heading2)
+            for person in gaps.not_started:
+                state = lab["joined_no_answers"] if person.joined else lab["invite_not_opened"]
+                themes = f" — {', '.join(person.themes)}" if person.themes else ""
+                self.bullet(x.run(person.name) + x.run(f" ({state}){themes}", color=MUTED))
+        if gaps.theme_not_started:
+            self.para(x.run(lab["theme_not_started"]), self.s.heading2)
+            for item in gaps.theme_not_started:
+                self.bullet(
+                    x.run(f"{item.theme.title}: ", bold=True)
+                    + x.run(name_list(item.names, t, None))
+                )
+        if gaps.not_submitted:
+            self.para(x.run(lab["not_submitted"]), self.s.heading2)
+            self.para(x.run(name_list(gaps.not_submitted, t, None)))
+
+    # Appendices, landscape
+
+    def partners(self) -> None:
+        self.heading1("partners", self.lab["partners"])
+        if not self.o.partners.rows:
+            self.muted(self.lab["no_partners"], italic=True)
+            return
+        self.add(partner_table(self.o.partners, self.t, self.landscape_width))
+
+    def coverage(self) -> None:
+        self.heading1("coverage", self.lab["coverage"], page_break=True)
+        self.muted(self.lab["coverage_intro"], italic=True)
+        self.para(x.run(self.lab["legend"], bold=True, size=8), space_after=40)
+        self.add(legend_table(self.t, self.landscape_width))
+        self.para("", space_after=60)
+        self.add(coverage_table(self.o.coverage, self.t, self.landscape_width))

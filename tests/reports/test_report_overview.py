@@ -21,9 +21,11 @@ def test_round_metadata(overview: Overview) -> None:
     assert overview.theme_count == 3
 
 
-def test_themes_in_template_order_only_when_assigned_or_answered(overview: Overview) -> None:
-    assert [t.key for t in overview.themes] == ["woonoverlast", "ondermijning"]
-    woon, onder = overview.themes
+def test_every_theme_of_the_template_in_its_order_also_without_input(overview: Overview) -> None:
+    assert [t.key for t in overview.themes] == ["woonoverlast", "ondermijning", "digitaal"]
+    woon, onder, digitaal = overview.themes
+    assert digitaal.answer_count == 0 and digitaal.assigned == () and digitaal.contributors == ()
+    assert [t.key for t in overview.themes_with_input] == ["woonoverlast", "ondermijning"]
     assert woon.contributors == ("Anna de Vries", "Bram Jansen")
     assert onder.contributors == ("Anna de Vries",)
     # Carla joined and Dirk's invite is open: assigned, not (yet) contributing.
@@ -31,7 +33,7 @@ def test_themes_in_template_order_only_when_assigned_or_answered(overview: Overv
 
 
 def test_questions_in_template_order_including_theme_specific(overview: Overview) -> None:
-    woon, onder = overview.themes
+    woon, onder, _ = overview.themes
     assert [q.key for q in woon.questions] == ["inhoud", "partners", "niveau", "capaciteit"]
     assert [q.key for q in onder.questions] == [
         "inhoud",
@@ -173,7 +175,11 @@ def test_theme_assigned_but_unanswered_is_a_gap_with_its_people() -> None:
 def test_empty_round_builds() -> None:
     snapshot = replace(make_snapshot(), participants=(), answers=(), pending_invites=())
     overview = build_overview(snapshot, NOW)
-    assert overview.themes == ()
+    # The skeleton does not move: every theme has its section, each says it has no input.
+    assert [t.key for t in overview.themes] == ["woonoverlast", "ondermijning", "digitaal"]
+    assert all(t.answer_count == 0 for t in overview.themes)
+    kinds = [[s.kind.value for s in row.signals] for row in overview.priorities.themes]
+    assert kinds == [["no_input"]] * 3
     assert overview.partners.rows == ()
     assert len(overview.gaps.themes_without_input) == 3
     assert overview.progress.colleagues == ()

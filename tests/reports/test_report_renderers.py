@@ -80,11 +80,20 @@ def test_unknown_format_names_the_known_ones(overview: Overview) -> None:
 
 def test_html_has_toc_linking_to_every_theme_and_section(overview: Overview) -> None:
     page = parse_html(render(overview, "html"))
-    for target in ("#theme-woonoverlast", "#theme-ondermijning", "#partners", "#gaps"):
+    targets = ["#priorities", "#theme-woonoverlast", "#theme-ondermijning", "#theme-digitaal",
+               "#gaps", "#partners", "#coverage"]  # fmt: skip
+    for target in targets:
         assert target in page.hrefs
         assert target[1:] in page.ids
     assert page.headings["h1"] == ["IVP 2027-2030"]
-    assert page.headings["h2"][1:3] == ["Aanpak woonoverlast", "Aanpak ondermijning"]
+    # Every theme of the template is a chapter, in template order, also without input.
+    assert page.headings["h2"][1:6] == [
+        "Prioriteitenbeeld",
+        "Aanpak woonoverlast",
+        "Aanpak ondermijning",
+        "Digitale veiligheid",
+        "Lacunes en signalen",
+    ]
     assert "Hoe loopt de Bibob-toets?" in page.headings["h3"]
 
 
@@ -103,17 +112,18 @@ def test_html_answers_show_name_date_and_badge(overview: Overview) -> None:
     assert 'class="badge submitted">ingestuurd<' in html
     assert 'class="badge draft">concept<' in html
     assert "04-03-2025 10:00" in html
-    assert "<li>wijkagent</li>" in html  # list answers as items
+    # Partners by their one name; the typed spelling in a tooltip and a small note.
+    assert '<span title="getypt als: wijkagent">Politie</span>' in html
     assert "Anna de Vries" in html and "Bram Jansen" in html
 
 
 def test_html_partner_matrix_and_gaps(overview: Overview) -> None:
     html = render(overview, "html").decode()
-    partners = html[html.index('id="partners"') : html.index('id="gaps"')]
+    partners = html[html.index('id="partners"') : html.index('id="coverage"')]
     assert partners.count("<tr>") == 1 + 5
     assert "Anna de Vries, Bram Jansen" in partners
-    gaps = html[html.index('id="gaps"') :]
-    assert "Prioriteit zonder capaciteit" in gaps
+    gaps = html[html.index('id="gaps"') : html.index('id="partners"')]
+    assert "Prioriteit voorgesteld terwijl de capaciteit tekortschiet" in gaps
     assert "Digitale veiligheid" in gaps
     assert "Carla Bakker" in gaps and "Dirk Visser" in gaps
 
@@ -141,22 +151,28 @@ def test_docx_headings_follow_themes_and_questions(overview: Overview) -> None:
     document = open_docx(render(overview, "docx"))
     assert styled(document, "Title") == ["IVP 2027-2030"]
     assert styled(document, "Heading 1") == [
+        "Prioriteitenbeeld",
         "Aanpak woonoverlast",
         "Aanpak ondermijning",
-        "Partners",
+        "Digitale veiligheid",
         "Lacunes en signalen",
+        "Partners",
+        "Dekking per collega",
     ]
     questions = styled(document, "Heading 2")
-    assert questions[:4] == [
+    assert questions[:5] == [
+        "Stand van zaken",
         "Waar gaat dit thema over?",
         "Met welke partners werk je samen?",
         "Welk niveau stel je voor?",
         "Is er capaciteit?",
     ]
     assert "Hoe loopt de Bibob-toets?" in questions
-    # The contents list links to a bookmark on each theme heading.
-    assert styled(document, "List Number")[:2] == ["Aanpak woonoverlast", "Aanpak ondermijning"]
+    # The contents: a TOC field whose entries link to a bookmark on each chapter heading.
+    entries = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name == "toc 1"]
+    assert entries == styled(document, "Heading 1")
     xml = document.element.xml
+    assert "TOC \\o" in xml and "PAGEREF theme_1" in xml
     assert 'w:anchor="theme_1"' in xml and 'w:name="theme_1"' in xml
 
 
@@ -166,18 +182,21 @@ def test_docx_answers_have_italic_byline(overview: Overview) -> None:
     assert bylines
     assert all(run.italic for p in bylines for run in p.runs)
     assert "ingestuurd" in bylines[0].text and "04-03-2025 10:00" in bylines[0].text
-    assert "wijkagent" in styled(document, "List Bullet")
+    assert "Politie  (getypt als: wijkagent)" in styled(document, "List Bullet")
 
 
 def test_docx_partner_table_has_header_row_and_style(overview: Overview) -> None:
     document = open_docx(render(overview, "docx"))
-    [table] = document.tables
-    assert table.style is not None and table.style.name == "Light Grid Accent 1"
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "Partner"]
     header = [cell.text for cell in table.rows[0].cells]
     assert header == ["Partner", "Aanpak woonoverlast", "Aanpak ondermijning", "Totaal"]
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    # Rows never split across pages; theme titles read bottom to top, never broken mid-word.
+    assert all(row._tr.trPr.xpath("./w:cantSplit") for row in table.rows)
+    assert table.rows[0].cells[1]._tc.xpath("./w:tcPr/w:textDirection[@w:val='btLr']")
     politie = [cell.text for cell in table.rows[1].cells]
-    assert politie[0] == "Politie" and politie[-1] == "3"
+    assert politie[0] == "Politie\nOok geschreven als: de politie, wijkagent"
+    assert politie[-1] == "3"
     assert politie[1].startswith("2") and "Bram Jansen" in politie[1]
     assert len(table.rows) == 1 + 5
 
@@ -193,8 +212,10 @@ def test_docx_wide_matrix_gets_a_landscape_section() -> None:
     )
     overview = build_overview(replace(snapshot, participants=people, answers=answers), NOW)
     document = open_docx(render(overview, "docx"))
+    # Front matter portrait, priority picture landscape, chapters portrait, the matrix and
+    # the coverage landscape.
     orientations = [s.page_width > s.page_height for s in document.sections]
-    assert orientations == [False, True, False]
+    assert orientations == [False, True, False, True]
 
 
 # Markdown
@@ -209,7 +230,8 @@ def test_markdown_structure(overview: Overview) -> None:
     assert "(#theme-woonoverlast)" in md and '<a id="theme-woonoverlast"></a>' in md
     assert "| **Politie** | 2 (Anna de Vries, Bram Jansen) | 1 (Anna de Vries) | **3** |" in md
     assert "**Bram Jansen** · *06-03-2025 10:00 · concept*" in md
-    assert "- wijkagent" in md
+    assert "- Politie *(getypt als: wijkagent)*" in md
+    assert "## Digitale veiligheid" in md and "*Nog geen inbreng.*" in md
 
 
 # Excel and CSV
@@ -217,41 +239,47 @@ def test_markdown_structure(overview: Overview) -> None:
 
 def test_xlsx_one_row_per_answer_with_frozen_filtered_header(overview: Overview) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(overview, "xlsx")))
-    assert workbook.sheetnames == ["Antwoorden", "Partners"]
+    assert workbook.sheetnames == ["Antwoorden", "Partners", "Prioriteiten", "Dekking"]
     sheet = workbook["Antwoorden"]
     rows = list(sheet.iter_rows(values_only=True))
+    # The round is in the page header, not on every row.
     assert rows[0] == (
-        "Ronde",
+        "Nr.",
         "Thema",
         "Vraag",
         "Collega",
         "Antwoord",
+        "Zoals getypt",
         "Status",
         "Laatst bewerkt",
     )
     assert len(rows) == 1 + overview.answer_count
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:G{len(rows)}"
-    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["F"].width
+    assert sheet.auto_filter.ref == f"A1:H{len(rows)}"
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["G"].width
     assert sheet["E2"].alignment.wrap_text
     first = rows[1]
     assert first[:4] == (
-        "IVP 2027-2030",
+        1,
         "Aanpak woonoverlast",
         "Waar gaat dit thema over?",
         "Anna de Vries",
     )
-    assert first[5] == "ingestuurd"
-    assert first[6].isoformat() == "2025-03-04T10:00:00"  # a real date cell, local time
+    assert first[6] == "ingestuurd"
+    assert first[7].isoformat() == "2025-03-04T10:00:00"  # a real date cell, local time
+    # Partners by their one name, the typed spelling beside it where it differs.
+    bram = next(r for r in rows if r[3] == "Bram Jansen" and r[2].startswith("Met welke"))
+    assert bram[4] == "Politie\nPolitie\nVeilig Thuis"
+    assert bram[5] == "de politie\nwijkagent\nVeilig Thuis"
 
 
 def test_xlsx_partner_sheet(overview: Overview) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(overview, "xlsx")))
     rows = list(workbook["Partners"].iter_rows(values_only=True))
     assert rows[0] == ("Partner", "Aanpak woonoverlast", "Aanpak ondermijning", "Totaal",
-                       "Genoemd door")  # fmt: skip
-    assert rows[1] == ("Politie", 2, 1, 3, "Anna de Vries, Bram Jansen")
+                       "Genoemd door", "Ook geschreven als")  # fmt: skip
+    assert rows[1] == ("Politie", 2, 1, 3, "Anna de Vries, Bram Jansen", "de politie, wijkagent")
     assert len(rows) == 1 + 5
 
 
@@ -259,16 +287,18 @@ def test_csv_has_bom_and_the_rows_of_the_answers_sheet(overview: Overview) -> No
     data = render(overview, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == ["Ronde", "Thema", "Vraag", "Collega", "Antwoord", "Status", "Laatst bewerkt"]
+    assert rows[0] == ["Ronde", "Thema", "Vraag", "Collega", "Antwoord", "Zoals getypt",
+                       "Status", "Laatst bewerkt"]  # fmt: skip
     assert len(rows) == 1 + overview.answer_count
+    assert rows[1][0] == "IVP 2027-2030"  # no page header in CSV: the round is a column
     assert rows[1][4] == "We werken met een meldpunt.\nEn huisbezoeken."
-    assert rows[1][6] == "04-03-2025 10:00"
+    assert rows[1][7] == "04-03-2025 10:00"
 
 
 def test_csv_in_english_uses_commas() -> None:
     overview = build_overview(make_snapshot(make_template(language="en")), NOW)
     rows = list(csv.reader(io.StringIO(render(overview, "csv").decode("utf-8-sig"))))
-    assert rows[0][0] == "Round" and len(rows[0]) == 7
+    assert rows[0][0] == "Round" and len(rows[0]) == 8
 
 
 # Chat summary
