@@ -373,7 +373,7 @@ async def test_round_past_its_deadline_gets_nothing(bot):
     await run(bot)
     [reminder] = reminders(bot, alice)
     assert "De deadline van" in reminder.shown and "komt eraan" in reminder.shown
-    assert (await outcomes(bot, alice))["deadline-1"] == "sent"
+    assert (await outcomes(bot, alice))["deadline-1:2026-12-04"] == "sent"
 
     for moment in (local(2026, 12, 7, 9), local(2026, 12, 14, 9)):  # after the deadline day
         bot.clock.current = moment
