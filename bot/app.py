@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import coordination, handlers, reminding
+from bot import coordination, handlers, reminding, roster_chat
 from bot.ratelimit import MAX_WAIT, BoundedRateLimiter
 from bot.services import Services, services, utc_now
 from bot.settings import Settings
@@ -45,6 +45,8 @@ COORDINATOR_COMMANDS = (
     "progress",
     "overview",
     "invite",
+    "assign",
+    "deadline",
     "remind",
     "rounds",
     "partners",
@@ -101,6 +103,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("back", handlers.on_back, filters=new))
     app.add_handler(CommandHandler("review", handlers.on_review, filters=new))
     coordination.add_handlers(app, new)
+    roster_chat.add_handlers(app, new)
     reminding.add_handlers(app)
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -17,7 +17,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks
+from bot import callbacks, roster
 from bot.callbacks import Action
 from bot.handlers import Context, first_time, is_coordinator, reply
 from bot.links import deep_link
@@ -156,6 +156,8 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
         line = f"{_ICON[count.category]} {html.escape(c.name)} — {state}"
         if c.unreachable:
             line += " · " + t("state_unreachable")
+        if c.invite_id is not None:
+            line += f" · #{c.invite_id}"  # what /withdraw and /assign take where names clash
         lines.append(line)
     if not progress.colleagues:
         lines.append(t("progress_nobody"))
@@ -270,13 +272,21 @@ async def on_invite(update: Update, context: Context) -> None:
     name = request.name
     s = services(context)
     now = s.now()
+    taken = None
     async with s.db.write() as tx:
         if await first_time(tx, update, now):
-            themes = template.in_order(request.themes)
-            _, token = await tx.create_invite(round_.id, name, themes, now)
-            username = await tx.get_meta("bot_username") or update.get_bot().username
+            # One person, one place: a name in the round already gets no second invite.
+            taken = roster.holder(await tx.roster(round_.id), name)
+            if taken is None:
+                themes = template.in_order(request.themes)
+                _, token = await tx.create_invite(round_.id, name, themes, now)
+                username = await tx.get_meta("bot_username") or update.get_bot().username
         else:
             token = None  # redelivered after a crash: the invite was made the first time
+    if taken is not None:
+        state = t("entry_joined" if taken.joined else "entry_invited")
+        await reply(update, t("invite_taken", name=taken.name, invite=taken.invite_id, state=state))
+        return
     if token is None:
         await reply(update, t("invite_redelivered", name=name))
         return
@@ -389,11 +399,25 @@ async def on_withdraw(update: Update, context: Context) -> None:
         return
     s = services(context)
     async with s.db.write() as tx:
-        matches = await tx.withdraw(round_.id, name, s.now())
+        # By name, or by the number /progress shows (#12) where two names clash.
+        matches = roster.find(await tx.roster(round_.id), name)
+        if len(matches) == 1:
+            await tx.withdraw_by_invite(matches[0].invite_id, s.now())
     if len(matches) == 1:
-        await reply(update, t("withdrawn_done", name=matches[0], round=round_.name))
+        await reply(update, t("withdrawn_done", name=matches[0].name, round=round_.name))
     elif matches:
-        await reply(update, t("withdraw_ambiguous", name=name, count=len(matches)))
+        choices = ", ".join(f"#{m.invite_id}" for m in matches)
+        example = f"#{matches[0].invite_id}"
+        await reply(
+            update,
+            t(
+                "withdraw_ambiguous",
+                name=name,
+                count=len(matches),
+                choices=choices,
+                example=example,
+            ),
+        )
     else:
         await reply(update, t("withdraw_unknown", name=name, round=round_.name))
 

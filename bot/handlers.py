@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks, intake
 from bot.callbacks import Action, Callback
 from bot.render import Outgoing
+from bot.roster import join_again, theme_titles
 from bot.sending import acknowledge, drop_keyboard, send
 from bot.services import Services, services
 from conversations import engine
@@ -164,9 +165,16 @@ async def _join_as_colleague(
     if existing is not None and existing.withdrawn:
         return catalogue(existing.language)("withdrawn", round=round_.name), None
     if existing is not None:
-        # Same person again (or a second invite for a round they are in): resume, consume nothing.
+        # Same person again: resume. A second invite for a round they are in (invited twice,
+        # maybe under another spelling): its themes become theirs and it counts as used.
         t = catalogue(existing.language)
-        return t("already_joined"), await intake.current_prompt(tx, existing, now, zone)
+        added = await join_again(tx, round_, existing, invite, now) if not invite.used_at else ()
+        if added:
+            existing = await tx.participant(existing.id) or existing
+            text = t("already_joined_more", themes=theme_titles(round_, added))
+        else:
+            text = t("already_joined")
+        return text, await intake.current_prompt(tx, existing, now, zone)
     language = round_.template.language
     t = catalogue(language)
     mode = engine.Mode.ASKING if invite.theme_keys else engine.Mode.PICKING

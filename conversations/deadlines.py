@@ -18,6 +18,7 @@ from conversations.reminders import SEND_UNTIL_HOUR
 CLOSING_HOUR = SEND_UNTIL_HOUR
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 class DeadlineProblem(StrEnum):
@@ -28,16 +29,17 @@ class DeadlineProblem(StrEnum):
 
 
 def parse_day(text: str) -> date | None:
-    """Reads a date as a coordinator types it: 2027-03-01, or day first: 1-3-2027, 01/03/2027,
-    1.3.2027. Returns None for anything else (also for a day that does not exist)."""
+    """Reads a date as a coordinator types it: 2027-03-01 (or 2027-3-1), or day first:
+    1-3-2027, 01/03/2027, 1.3.2027. Returns None for anything else (also for a day that does
+    not exist)."""
     text = text.strip()
     try:
-        match = _DAY_FIRST.match(text)
-        if match:
+        if match := _YEAR_FIRST.match(text):
+            year, month, day = (int(part) for part in match.groups())
+            return date(year, month, day)
+        if match := _DAY_FIRST.match(text):
             day, month, year = (int(part) for part in match.groups())
             return date(year, month, day)
-        if len(text) == 10:
-            return date.fromisoformat(text)
     except ValueError:
         return None
     return None

@@ -83,6 +83,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     run(capsys, "invite", "--round", "1", "--name", "Alice", "--theme", "jeugd", "--json")
     progress = run(capsys, "progress", "--round", "1", "--json")
     assert progress["colleagues"][0] == {
+        "invite": 1,
         "name": "Alice",
         "state": "not_started",
         "category": "invited",

@@ -23,6 +23,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
         ("31-2-2027", None),
         ("maandag", None),
         ("20270301", None),
+        ("2027-3-1", date(2027, 3, 1)),
         ("", None),
     ],
 )
