@@ -17,6 +17,7 @@ from datetime import datetime
 
 from bot import callbacks
 from bot.callbacks import Action
+from bot.links import deep_link
 from bot.roster_files import MAX_BYTES, ListFileError
 from conversations.answers import MAX_NAME_CHARS, same_name
 from conversations.invite_plan import (
@@ -29,6 +30,7 @@ from conversations.invite_plan import (
 )
 from conversations.reminders import WorkingCalendar
 from conversations.texts import Catalogue, catalogue
+from reports.invite_list import InviteList, IssuedInvite
 from storage import Writer
 from storage.records import Invite, Keyboard, Lane, Letter, Participant, RosterEntry, Round
 
@@ -83,6 +85,27 @@ async def issue(
         )
         issued.append(Issued(invite, token))
     return issued
+
+
+def invite_list(
+    round_: Round, planned: Sequence[PlannedInvite], issued: Sequence[Issued], username: str | None
+) -> InviteList:
+    """The invites just made from a list, as the list of links and the sheet show them."""
+    return InviteList(
+        round_.name,
+        round_.deadline,
+        tuple(
+            IssuedInvite(
+                person.name,
+                tuple(theme_titles(round_, [key]) for key in made.invite.theme_keys),
+                made.token,
+                deep_link(username, made.token),
+                person.coordinator,
+            )
+            for person, made in zip(planned, issued, strict=True)
+        ),
+        username,
+    )
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.coordination import QUOTES, coordinator_round, parse_invite
 from bot.handlers import Context, first_time, is_coordinator, on_other_message, reply
-from bot.links import deep_link
 from bot.reminding import working_calendar
 from bot.roster import (
     assign,
     file_error_text,
     find,
+    invite_list,
     issue,
     list_error_text,
     refused,
@@ -36,7 +36,7 @@ from conversations.deadlines import CLOSING_HOUR, DeadlineProblem, deadline_prob
 from conversations.invite_plan import ListError, plan_invites
 from conversations.template import Template
 from conversations.texts import Catalogue, catalogue
-from reports.invite_list import InviteList, IssuedInvite, render_invite_sheet, render_invites_xlsx
+from reports.invite_list import render_invite_sheet, render_invites_xlsx
 from storage.records import RosterEntry
 
 # .xls too: its sender is told to save it as .xlsx, rather than that only text counts.
@@ -213,22 +213,7 @@ async def on_list_file(update: Update, context: Context) -> None:
     if not issued:
         await reply(update, t("list_nothing_new", round=round_.name))
         return
-    username = update.get_bot().username
-    invites = InviteList(
-        round_.name,
-        round_.deadline,
-        tuple(
-            IssuedInvite(
-                person.name,
-                tuple(theme_titles(round_, [k]) for k in made.invite.theme_keys),
-                made.token,
-                deep_link(username, made.token),
-                person.coordinator,
-            )
-            for person, made in zip(plan.new, issued, strict=True)
-        ),
-        username,
-    )
+    invites = invite_list(round_, plan.new, issued, update.get_bot().username)
     text = t("list_result", round=round_.name, count=len(issued))
     if skipped:
         text += "\n" + t("list_result_skipped", names=skipped)
