@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from pydantic import ValidationError
 
+from bot.reminding import load_colleague  # the reminders' view of who still has work
 from bot.roster import continue_keyboard, working_moment
 from conversations.reminders import WorkingCalendar
 from conversations.template import ReminderPolicy
@@ -36,8 +37,6 @@ async def move_deadline(
     if round_.deadline == deadline:
         return 0
     await tx.set_deadline(round_.id, deadline)
-    from bot.reminding import load_colleague  # the reminders' view of who still has work
-
     moved = replace(round_, deadline=deadline)
     at = working_moment(moved, now, calendar)
     told = 0

@@ -127,22 +127,20 @@ async def invite(console: Console, store: Store, args: argparse.Namespace) -> in
     )
     async with store.read() as tx:
         round_ = await the_round(console, tx, args.round)
+        entries = await tx.roster(round_.id)
     keys = theme_keys(console, round_, args.theme)
     if args.coordinator and keys:
         console.fail("coordinator_no_themes")
-    known = await bot_name(store, console.settings)
+    refuse_taken(console, round_, holder(entries, name, coordinator=args.coordinator), keys)
+    known = await bot_name(store, console.settings)  # may ask the Bot API: not in a write
     async with store.write() as tx:
-        taken = holder(await tx.roster(round_.id), name, coordinator=args.coordinator)
-        if taken is not None:
-            console.fail(
-                "invite_taken",
-                name=taken.name,
-                round=round_.id,
-                invite=taken.invite_id,
-                state=entry_state(console, taken),
-                quoted=quoted(taken.name),
-                key=keys[0] if keys else round_.template.themes[0].key,
-            )
+        # Again inside the write: another command may have invited the name meanwhile.
+        refuse_taken(
+            console,
+            round_,
+            holder(await tx.roster(round_.id), name, coordinator=args.coordinator),
+            keys,
+        )
         invite_, token = await tx.create_invite(
             round_.id, name, keys, console.now(), coordinator=args.coordinator
         )
@@ -167,6 +165,23 @@ async def invite(console: Console, store: Store, args: argparse.Namespace) -> in
         )
     say_link(console, known, token, link)
     return 0
+
+
+def refuse_taken(
+    console: Console, round_: Round, taken: RosterEntry | None, keys: Sequence[str]
+) -> None:
+    """Stops when the name has a place in the round already, saying what to do instead."""
+    if taken is None:
+        return
+    console.fail(
+        "invite_taken",
+        name=taken.name,
+        round=round_.id,
+        invite=taken.invite_id,
+        state=entry_state(console, taken),
+        quoted=quoted(taken.name),
+        key=keys[0] if keys else round_.template.themes[0].key,
+    )
 
 
 def say_link(console: Console, known: BotName, token: str, link: str | None) -> None:
