@@ -89,8 +89,7 @@ def render_invites_csv(invites: InviteList, language: str) -> bytes:
 def render_invites_xlsx(invites: InviteList, language: str) -> bytes:
     """The invites as an Excel sheet, links clickable, header frozen with filters."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook has one sheet
+    sheet = workbook.worksheets[0]  # a new workbook has one sheet
     sheet.title = catalogue(language).label("invite_list_sheet")
     sheet.append(_columns(language, _with_links(invites)))
     for cell in sheet[1]:
@@ -98,7 +97,7 @@ def render_invites_xlsx(invites: InviteList, language: str) -> bytes:
         cell.fill = _HEADER_FILL
     for row, invite in zip(_rows(invites, language), invites.invites, strict=True):
         sheet.append([clean_text(value) for value in row])
-        cells: tuple[Cell, ...] = tuple(sheet[sheet.max_row])
+        cells = [cell for cell in sheet[sheet.max_row] if isinstance(cell, Cell)]
         for cell in cells:
             _as_text(cell)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
