@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import coordination, handlers
+from bot import coordination, handlers, roster_chat
 from bot.context import BotApplication, BotContext
 from bot.documents import Documents, Worker
 from bot.handling import current
@@ -53,6 +53,8 @@ COORDINATOR_COMMANDS = (
     "progress",
     "overview",
     "invite",
+    "assign",
+    "deadline",
     "remind",
     "rounds",
     "partners",
@@ -119,6 +121,7 @@ def _add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("back", handlers.on_back, filters=new))
     app.add_handler(CommandHandler("review", handlers.on_review, filters=new))
     app.add_handlers(coordination.handlers(new))
+    app.add_handlers(roster_chat.handlers(new))
     app.add_handlers(reminder_chat.handlers())
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

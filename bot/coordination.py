@@ -16,7 +16,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks
+from bot import callbacks, roster
 from bot.callbacks import Action
 from bot.context import BotContext
 from bot.coordinator_views import partners_text, progress_text, rounds_text
@@ -113,6 +113,13 @@ async def on_invite(update: Update, context: BotContext, round_: Round, t: Catal
     async with s.db.write() as tx:
         if not await first_time(tx, update, now):
             return  # made before a crash; its replies are in the outbox
+        # One person, one place: a name in the round already gets no second invite.
+        taken = roster.holder(await tx.roster(round_.id), request.name)
+        if taken is not None:
+            state = t("entry_joined" if taken.joined else "entry_invited")
+            refusal = t("invite_taken", name=taken.name, invite=taken.invite_id, state=state)
+            await queue_replies(tx, update, chat_id(update), [Outgoing(refusal)], now)
+            return
         themes = template.in_order(request.themes)
         _, token = await tx.create_invite(round_.id, request.name, themes, now)
         username = await tx.get_meta("bot_username") or update.get_bot().username
@@ -206,11 +213,20 @@ async def on_withdraw(update: Update, context: BotContext, round_: Round, t: Cat
     async with s.db.write() as tx:
         if not await first_time(tx, update, now):
             return
-        matches = await tx.withdraw(round_.id, name, now)
+        # By name, or by the number /progress shows (#12) where two names clash.
+        matches = roster.find(await tx.roster(round_.id), name)
         if len(matches) == 1:
-            text = t("withdrawn_done", name=matches[0], round=round_.name)
+            await tx.withdraw_by_invite(matches[0].invite_id, now)
+            text = t("withdrawn_done", name=matches[0].name, round=round_.name)
         elif matches:
-            text = t("withdraw_ambiguous", name=name, count=len(matches))
+            choices = ", ".join(f"#{m.invite_id}" for m in matches)
+            text = t(
+                "withdraw_ambiguous",
+                name=name,
+                count=len(matches),
+                choices=choices,
+                example=f"#{matches[0].invite_id}",
+            )
         else:
             text = t("withdraw_unknown", name=name, round=round_.name)
         await queue_replies(tx, update, chat_id(update), [Outgoing(text)], now)

@@ -54,6 +54,8 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
         line = f"{_ICON[count.category]} {html.escape(c.name)} — {state}"
         if c.unreachable:
             line += " · " + t("state_unreachable")
+        if c.invite_id is not None:
+            line += f" · #{c.invite_id}"  # what /withdraw and /assign take where names clash
         lines.append(line)
     if not progress.colleagues:
         lines.append(t("progress_nobody"))

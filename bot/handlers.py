@@ -21,6 +21,7 @@ from bot.context import BotContext
 from bot.handling import first_time, forget, queue_replies, reply
 from bot.render import Outgoing, with_note
 from bot.roles import chat_id, is_coordinator, owned, refuse_stranger, texts_for, user_id
+from bot.roster import join_again, theme_titles
 from bot.sending import acknowledge, drop_keyboard
 from bot.services import Services
 from conversations import engine
@@ -130,10 +131,17 @@ async def _join_as_colleague(
     if existing is not None and existing.withdrawn:
         return [Outgoing(catalogue(existing.language)("withdrawn", round=round_.name))]
     if existing is not None:
-        # Same person again (or a second invite for a round they are in): resume, consume nothing.
+        # Same person again: resume. A second invite for a round they are in (invited twice,
+        # maybe under another spelling): its themes become theirs and it counts as used.
         t = catalogue(existing.language)
+        added = await join_again(tx, round_, existing, invite, now) if not invite.used_at else ()
+        if added:
+            existing = await tx.participant(existing.id) or existing
+            note = t("already_joined_more", themes=theme_titles(round_, added))
+        else:
+            note = t("already_joined")
         prompt = await intake.current_prompt(tx, existing, now, zone)
-        return with_note(t("already_joined"), prompt.messages)
+        return with_note(note, prompt.messages)
     language = round_.template.language
     t = catalogue(language)
     mode = engine.Mode.ASKING if invite.theme_keys else engine.Mode.PICKING

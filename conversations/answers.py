@@ -40,6 +40,11 @@ def clean_name(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
+def same_name(a: str, b: str) -> bool:
+    """Names match whatever their case and spacing: "anna  de Vries" is Anna de Vries."""
+    return clean_name(a).casefold() == clean_name(b).casefold()
+
+
 def _bracketed(line: str) -> list[bool]:
     """Per character: True when it lies inside a bracket pair that is closed on this line."""
     inside = [False] * len(line)

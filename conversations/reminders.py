@@ -11,7 +11,9 @@ Slots of one colleague (all at ``policy.hour`` local time on a working day, exce
   colleague opened the link later), only while not started;
 - ``weekly:<date>``: every ``policy.weekday`` after the first-nudge day; ``<date>`` is the nominal
   weekday date, the reminder itself moves to the next working day if that date is a holiday;
-- ``deadline-<n>``: ``n`` working days before the deadline (for each n in ``before_deadline_days``);
+- ``deadline-<n>:<deadline>``: ``n`` working days before the deadline (for each n in
+  ``before_deadline_days``); the deadline is part of the key, so a moved deadline gets its own
+  reminders before it, while one day still gets one reminder at most;
 - ``snooze:<date>``: the first working moment at or after ``snoozed_until``.
 
 Working days are Monday to Friday except Dutch public holidays (the ``holidays`` package; note it
@@ -50,7 +52,8 @@ _PRIORITY: dict[str, int] = {"weekly": 0, "first": 1, "snooze": 2, "deadline": 3
 class Slot:
     """One moment a reminder becomes due for one colleague."""
 
-    key: str  # stable identity: "first", "weekly:2026-12-07", "deadline-3", "snooze:2026-12-01"
+    # Stable identity: "first", "weekly:2026-12-07", "deadline-3:2026-12-18", "snooze:2026-12-01".
+    key: str
     kind: SlotKind
     at: datetime  # aware, UTC; a working-hour moment
 
@@ -247,9 +250,8 @@ def scheduled_slots(
     if deadline is not None:
         for n in sorted(set(policy.before_deadline_days), reverse=True):
             if n >= 1:
-                slots.extend(
-                    make(f"deadline-{n}", "deadline", calendar.working_days_before(deadline, n))
-                )
+                day = calendar.working_days_before(deadline, n)
+                slots.extend(make(f"deadline-{n}:{deadline.isoformat()}", "deadline", day))
 
     if subject.snoozed_until is not None:
         _require_aware(subject.snoozed_until, "snoozed_until")

@@ -27,6 +27,7 @@ class ColleagueProgress:
     progress: Progress
     invited_at: datetime  # when the invite was made
     unreachable: bool = False
+    invite_id: int | None = None  # "#12": names a colleague where two names clash
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class RoundProgress:
                     "open_required": c.progress.open_required,
                     "unreachable": c.unreachable,
                     "invite_opened": not c.progress.invited_only,
+                    "invite": c.invite_id,
                 }
                 for c in self.colleagues
             ],
@@ -123,6 +125,7 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
             ),
             p.invited_at,
             unreachable=p.unreachable_at is not None,
+            invite_id=p.invite_id,
         )
         for p in active
     ]
@@ -131,6 +134,7 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
             invite.name,
             count_progress(template, invite.theme_keys, (), invited_only=True),
             invite.created_at,
+            invite_id=invite.id,
         )
         for invite in snapshot.pending_invites
     ]

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from conversations.engine import AnswerSource, Mode
-from conversations.template import Template
+from conversations.template import ReminderPolicy, Template
 from storage.records import (
     Answer,
     AnswerLink,
@@ -40,6 +40,7 @@ from storage.records import (
     Letter,
     OutboxMessage,
     Participant,
+    RosterEntry,
     Round,
     RoundSnapshot,
 )
@@ -79,6 +80,15 @@ class RoundReads(Protocol):
         """Returns the colleague invites of a round nobody has opened yet (not withdrawn)."""
         ...
 
+    async def roster(self, round_id: int) -> list[RosterEntry]:
+        """Returns who has a place in a round, in invite order: each colleague invite nobody
+        opened yet, each participant (with their themes now), each coordinator invite.
+
+        Left out: withdrawn participants, revoked invites, and a colleague's second invite
+        that was used by someone already taking part (its themes became theirs).
+        """
+        ...
+
 
 class RoundWrites(RoundReads, Protocol):
     """Rounds and their invites, changed."""
@@ -99,6 +109,22 @@ class RoundWrites(RoundReads, Protocol):
         """Switches a round's scheduled reminders on or off."""
         ...
 
+    async def rename_round(self, round_id: int, name: str) -> None:
+        """Gives a round another name."""
+        ...
+
+    async def set_deadline(self, round_id: int, deadline: date | None) -> None:
+        """Moves a round's deadline (the last day to answer); None: no deadline."""
+        ...
+
+    async def set_reminder_policy(self, round_id: int, policy: ReminderPolicy) -> None:
+        """Replaces the reminder policy in the round's template snapshot.
+
+        The snapshot is the round's own copy, so this changes no other round and no file;
+        everything that reads ``round.template.reminders`` follows the new policy.
+        """
+        ...
+
     async def create_invite(
         self,
         round_id: int,
@@ -113,6 +139,16 @@ class RoundWrites(RoundReads, Protocol):
 
     async def mark_invite_used(self, invite_id: int, user_id: int, now: datetime) -> None:
         """Records who opened an invite (once: a used invite keeps its first user)."""
+        ...
+
+    async def set_invite_themes(self, invite_id: int, theme_keys: Iterable[str]) -> None:
+        """Replaces the themes of an invite (those a colleague gets on opening it), in order."""
+        ...
+
+    async def withdraw_by_invite(self, invite_id: int, now: datetime) -> bool:
+        """Takes out whoever holds this colleague invite: revokes it when nobody opened it,
+        else withdraws the participant who joined with it. False when there was nobody to
+        take out (a coordinator invite, revoked, or withdrawn already)."""
         ...
 
     async def withdraw(self, round_id: int, name: str, now: datetime) -> list[str]:

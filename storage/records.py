@@ -62,6 +62,32 @@ class Participant:
     snoozed_until: datetime | None = None
     unreachable_at: datetime | None = None
     withdrawn: bool = False
+    invite_id: int | None = None  # the invite they joined with (``#id`` in progress)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One person's place in a round: an invite, and the participant it made once opened.
+
+    A round's roster holds every colleague invited or taking part (not withdrawn, not revoked)
+    and every coordinator invite; the invite id is how commands tell two equal names apart.
+    """
+
+    invite_id: int
+    round_id: int
+    name: str  # as invited; a participant keeps the name of the invite they joined with
+    theme_keys: tuple[str, ...]  # the participant's themes once joined, else the invite's
+    coordinator: bool
+    invited_at: datetime
+    opened: bool = False  # the invite link was used
+    participant_id: int | None = None  # set once a colleague joined
+    chat_id: int | None = None
+    language: str | None = None
+
+    @property
+    def joined(self) -> bool:
+        """True when a colleague opened the invite and takes part."""
+        return self.participant_id is not None
 
 
 @dataclass(frozen=True)

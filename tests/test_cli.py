@@ -13,20 +13,25 @@ import pytest
 
 from bot.cli import main
 from storage import open_store
+from tests.auxil.cli import MORNING
 
 SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
+    """A fresh database; messages in English (the default, Dutch, is tested on its own)."""
     path = tmp_path / "cli.db"
     monkeypatch.setenv("THEMABOT_DB", str(path))
+    monkeypatch.setenv("THEMABOT_LANGUAGE", "en")
+    monkeypatch.delenv("THEMABOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
     return path
 
 
 def run(capsys, *argv: str) -> dict | list:
-    assert main(list(argv)) == 0
+    # A fixed clock: "--deadline 2027-03-01" must stay a day to come, whenever this runs.
+    assert main(list(argv), clock=lambda: MORNING) == 0, capsys.readouterr().err
     return json.loads(capsys.readouterr().out)
 
 
@@ -83,6 +88,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     run(capsys, "invite", "--round", "1", "--name", "Alice", "--theme", "jeugd", "--json")
     progress = run(capsys, "progress", "--round", "1", "--json")
     assert progress["colleagues"][0] == {
+        "invite": 1,
         "name": "Alice",
         "state": "not_started",
         "category": "invited",
@@ -94,6 +100,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     }
     assert main(["progress", "--round", "1"]) == 0
     assert "Alice" in capsys.readouterr().out
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "overzicht.docx"
     written = run(
         capsys, "report", "--round", "1", "--format", "docx", "--output", str(out), "--json"
@@ -101,7 +108,7 @@ def test_progress_and_report(db, capsys, tmp_path):
     assert written["bytes"] == out.stat().st_size
     assert docx.Document(str(out)).paragraphs
     assert main(["report", "--round", "1", "--format", "pdf", "--output", str(out)]) == 2
-    assert "unknown format" in capsys.readouterr().err
+    assert "unknown format 'pdf'" in capsys.readouterr().err
 
 
 def test_python_dash_m_bot_and_help(db):
@@ -164,6 +171,7 @@ def test_withdraw_a_colleague_or_an_unopened_invite(db, capsys):
     assert run(capsys, "withdraw", "--round", "1", "--name", "alice", "--json") == {
         "round": 1,
         "withdrawn": "Alice",
+        "invite": 1,
     }
     assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
     assert main(["withdraw", "--round", "1", "--name", "Alice"]) == 2
@@ -175,6 +183,7 @@ def test_demo_without_the_developer_tools_says_how_to_get_them(
     db, capsys, monkeypatch, missing: str
 ):
     # As in an installed bot without themabot-devtools: the import of the demo fails.
+    monkeypatch.setenv("THEMABOT_LANGUAGE", "en")
     monkeypatch.delitem(sys.modules, "devtools.demo", raising=False)
     monkeypatch.setitem(sys.modules, missing, None)
     assert main(["demo", "--output", str(db.parent / "out")]) == 2

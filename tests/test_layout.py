@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 PRODUCT = ("bot", "conversations", "storage", "reports")
 # `themabot demo` imports the demo when asked for it, and says how to get it when it is missing.
-LAZY_DEMO_IMPORT = (Path("bot/cli.py"), "devtools.demo")
+LAZY_DEMO_IMPORT = (Path("bot/cli/system.py"), "devtools.demo")
 
 
 def imports(path: Path) -> list[tuple[str, int]]:

@@ -49,9 +49,13 @@ COORDINATOR = 4242
 WAIT = 20.0  # seconds; generous for a slow shared machine, never reached when all is well
 
 
-def themabot(env: dict[str, str], *args: str) -> str:
-    """Runs one CLI command and returns its stdout."""
-    done = subprocess.run(
+async def themabot(env: dict[str, str], *args: str) -> str:
+    """Runs one CLI command and returns its stdout.
+
+    In a thread: the command may call the stand-in (getMe), which answers on this loop.
+    """
+    done = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", *args],
         env=env,
         capture_output=True,
@@ -116,15 +120,17 @@ async def outside(tmp_path):
         await runner.cleanup()
 
 
-def round_with_alice(env: dict[str, str], tmp_path: Path, name: str, *themes: str):
+async def round_with_alice(env: dict[str, str], tmp_path: Path, name: str, *themes: str):
     """Creates a round from the template file and invites Alice; returns (round id, invite)."""
     template = str(tmp_path / "template.toml")
     created = json.loads(
-        themabot(env, "round", "create", "--name", name, "--template", template, "--json")
+        await themabot(env, "round", "create", "--name", name, "--template", template, "--json")
     )
     round_id = str(created["round"])
     theme_args = [arg for theme in themes for arg in ("--theme", theme)]
-    invite = themabot(env, "invite", "--round", round_id, "--name", "Alice", *theme_args, "--json")
+    invite = await themabot(
+        env, "invite", "--round", round_id, "--name", "Alice", *theme_args, "--json"
+    )
     return round_id, json.loads(invite)
 
 
@@ -153,7 +159,9 @@ async def until(done: Callable[[], bool]) -> None:
 
 async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
     tg, env, process, tmp_path = outside
-    round_id, invite = round_with_alice(env, tmp_path, "Ronde <1>", "ondermijning", "jeugd")
+    round_id, invite = await round_with_alice(env, tmp_path, "Ronde <1>", "ondermijning", "jeugd")
+    # The bot has never run, but a token is set: the command line asked the Bot API its name.
+    assert invite["link"] == f"https://t.me/themabot_buiten_bot?start={invite['token']}"
     process.start()
     alice = tg.user(1001, "Alice")
     await alice.send(f"/start {invite['token']}")
@@ -179,8 +187,10 @@ async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
         await alice.send(answer)
     assert "Overzicht van je antwoorden" in shown(alice.replies)
 
-    # The link is known now that the bot ran and stored its username.
-    later = json.loads(themabot(env, "invite", "--round", round_id, "--name", "Bob", "--json"))
+    # The link is known from the database now.
+    later = json.loads(
+        await themabot(env, "invite", "--round", round_id, "--name", "Bob", "--json")
+    )
     assert later["link"] == f"https://t.me/themabot_buiten_bot?start={later['token']}"
 
     coordinator = tg.user(COORDINATOR, "Coby")
@@ -196,7 +206,7 @@ async def test_six_answers_survive_a_kill_and_reach_the_overview(outside):
 
 async def test_strangers_and_bad_input_leave_the_bot_running(outside):
     tg, env, process, tmp_path = outside
-    _, invite = round_with_alice(env, tmp_path, "R", "jeugd")
+    _, invite = await round_with_alice(env, tmp_path, "R", "jeugd")
     token = invite["token"]
     process.start()
     mallory = tg.user(666, "Mallory")
@@ -232,9 +242,11 @@ async def test_coordinator_documents_progress_and_partners_from_outside(outside)
     import openpyxl
 
     tg, env, process, tmp_path = outside
-    round_id, alice_invite = round_with_alice(env, tmp_path, "Ronde", "ondermijning", "jeugd")
+    round_id, alice_invite = await round_with_alice(env, tmp_path, "Ronde", "ondermijning", "jeugd")
     bob_invite = json.loads(
-        themabot(env, "invite", "--round", round_id, "--name", "Bob", "--theme", "jeugd", "--json")
+        await themabot(
+            env, "invite", "--round", round_id, "--name", "Bob", "--theme", "jeugd", "--json"
+        )
     )
     process.start()
     alice, bob = tg.user(1001, "Alice"), tg.user(1002, "Bob")
@@ -288,10 +300,10 @@ async def test_coordinator_documents_progress_and_partners_from_outside(outside)
 
 async def test_remind_reaches_exactly_the_one_who_should_get_it_from_outside(outside):
     tg, env, process, tmp_path = outside
-    round_id, half_invite = round_with_alice(env, tmp_path, "Ronde", "jeugd")
+    round_id, half_invite = await round_with_alice(env, tmp_path, "Ronde", "jeugd")
     invites = {
         name: json.loads(
-            themabot(
+            await themabot(
                 env, "invite", "--round", round_id, "--name", name, "--theme", "jeugd", "--json"
             )
         )["token"]

@@ -148,8 +148,8 @@ def test_plan_first_weekly_and_deadline() -> None:
         ("first", utc(2026, 12, 3, 8)),  # Mon + 3 working days = Thu
         ("weekly:2026-12-07", utc(2026, 12, 7, 8)),
         ("weekly:2026-12-14", utc(2026, 12, 14, 8)),
-        ("deadline-3", utc(2026, 12, 15, 8)),
-        ("deadline-1", utc(2026, 12, 17, 8)),
+        ("deadline-3:2026-12-18", utc(2026, 12, 15, 8)),
+        ("deadline-1:2026-12-18", utc(2026, 12, 17, 8)),
     ]  # nothing after the deadline day
 
 
@@ -186,16 +186,16 @@ def test_deadline_nudges_skip_christmas_and_hemelvaart() -> None:
         no_weekly, subj, deadline=date(2026, 12, 29), until=ams(2027, 1, 5), calendar=CAL
     )
     assert [(s.key, s.at) for s in slots] == [
-        ("deadline-3", utc(2026, 12, 23, 8)),
-        ("deadline-1", utc(2026, 12, 28, 8)),
+        ("deadline-3:2026-12-29", utc(2026, 12, 23, 8)),
+        ("deadline-1:2026-12-29", utc(2026, 12, 28, 8)),
     ]
     subj = subject(invited_at=ams(2026, 5, 4, 10), started=True)
     slots = scheduled_slots(
         no_weekly, subj, deadline=date(2026, 5, 15), until=ams(2026, 5, 16), calendar=CAL
     )
     assert [(s.key, s.at) for s in slots] == [
-        ("deadline-3", utc(2026, 5, 11, 7)),
-        ("deadline-1", utc(2026, 5, 13, 7)),
+        ("deadline-3:2026-05-15", utc(2026, 5, 11, 7)),
+        ("deadline-1:2026-05-15", utc(2026, 5, 13, 7)),
     ]
 
 
@@ -205,7 +205,7 @@ def test_no_nudge_on_the_invite_day() -> None:
     slots = scheduled_slots(
         POLICY, subj, deadline=date(2026, 12, 10), until=ams(2026, 12, 10, 12), calendar=CAL
     )
-    assert [s.key for s in slots] == ["deadline-1"]
+    assert [s.key for s in slots] == ["deadline-1:2026-12-10"]
 
 
 # --- due_slot: one decision at a time -----------------------------------------------------------
@@ -277,8 +277,8 @@ def test_nothing_after_the_deadline_day() -> None:
     deadline = date(2026, 12, 18)
     # On the deadline day itself the latest unsent slot still goes out...
     slot, superseded = due(subj, ams(2026, 12, 18, 9), deadline=deadline)
-    assert slot == Slot("deadline-1", "deadline", utc(2026, 12, 17, 8))
-    assert superseded == ["weekly:2026-12-07", "weekly:2026-12-14", "deadline-3"]
+    assert slot == Slot("deadline-1:2026-12-18", "deadline", utc(2026, 12, 17, 8))
+    assert superseded == ["weekly:2026-12-07", "weekly:2026-12-14", "deadline-3:2026-12-18"]
     # ...but once the deadline day has passed, nothing at all.
     assert due(subj, ams(2026, 12, 21, 9), deadline=deadline) == (None, [])
     assert due(subj, ams(2027, 1, 4, 9), deadline=deadline) == (None, [])
@@ -305,15 +305,28 @@ def test_weekly_and_deadline_on_the_same_day_send_once() -> None:
     subj = subject(started=True, claimed=frozenset({"weekly:2026-12-07"}))
     deadline = date(2026, 12, 15)  # Tuesday: deadline-1 is Monday 14, the weekly day
     slot, superseded = due(subj, ams(2026, 12, 14, 9), deadline=deadline)
-    assert slot == Slot("deadline-1", "deadline", utc(2026, 12, 14, 8))
-    assert superseded == ["deadline-3", "weekly:2026-12-14"]
+    assert slot == Slot("deadline-1:2026-12-15", "deadline", utc(2026, 12, 14, 8))
+    assert superseded == ["deadline-3:2026-12-15", "weekly:2026-12-14"]
     # Even if the weekly key were left unclaimed, it is not sent later that day.
     after = replace(
         subj,
-        claimed=subj.claimed | {"deadline-1", "deadline-3"},
+        claimed=subj.claimed | {"deadline-1:2026-12-15", "deadline-3:2026-12-15"},
         last_reminded_at=ams(2026, 12, 14, 9),
     )
     assert due(after, ams(2026, 12, 14, 14), deadline=deadline) == (None, ["weekly:2026-12-14"])
+
+
+def test_a_moved_deadline_gets_its_own_reminders_before_it() -> None:
+    subj = subject(started=True)
+    policy = ReminderPolicy(weekday=None)
+    # Reminded three working days before 18 December; the deadline then moves to 8 January.
+    slot, _ = due(subj, ams(2026, 12, 15, 9), deadline=date(2026, 12, 18), policy=policy)
+    assert slot == Slot("deadline-3:2026-12-18", "deadline", utc(2026, 12, 15, 8))
+    moved = replace(subj, claimed=frozenset({slot.key}), last_reminded_at=ams(2026, 12, 15, 9, 0))
+    # On the old deadline-1 day nothing: that reminder belonged to the old date.
+    assert due(moved, ams(2026, 12, 17, 9), deadline=date(2027, 1, 8), policy=policy) == (None, [])
+    slot, _ = due(moved, ams(2027, 1, 5, 9), deadline=date(2027, 1, 8), policy=policy)
+    assert slot == Slot("deadline-3:2027-01-08", "deadline", utc(2027, 1, 5, 8))
 
 
 def test_a_reminder_by_hand_counts_for_the_day() -> None:

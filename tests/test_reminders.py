@@ -374,12 +374,28 @@ async def test_round_past_its_deadline_gets_nothing(bot):
     await run(bot)
     [reminder] = reminders(bot, alice)
     assert "De deadline van" in reminder.shown and "komt eraan" in reminder.shown
-    assert (await outcomes(bot, alice))["deadline-1"] == "sent"
+    assert (await outcomes(bot, alice))["deadline-1:2026-12-04"] == "sent"
 
     for moment in (local(2026, 12, 7, 9), local(2026, 12, 14, 9)):  # after the deadline day
         bot.clock.current = moment
         await run(bot)
     assert len(reminders(bot, alice)) == 1
+
+
+async def test_reminders_follow_a_moved_deadline(bot):
+    round_id = await round_on_monday(bot, deadline=date(2026, 12, 4))
+    alice = await join(bot, round_id, 1001, "Alice")
+    await alice.send("Begonnen.")
+    bot.clock.current = local(2026, 12, 3, 9)
+    await run(bot)
+    assert (await outcomes(bot, alice))["deadline-1:2026-12-04"] == "sent"
+    bot.clock.current = local(2026, 12, 3, 10)
+    await bot.coordinator().send("/deadline 18-12-2026")
+    bot.clock.current = local(2026, 12, 17, 9)  # one working day before the new deadline
+    await run(bot)
+    assert (await outcomes(bot, alice))["deadline-1:2026-12-18"] == "sent"
+    assert "De deadline van" in reminders(bot, alice)[-1].shown
+    assert "vrijdag 18 december 2026" in reminders(bot, alice)[-1].shown
 
 
 async def test_reminders_switched_off_and_on_by_the_coordinator(bot):

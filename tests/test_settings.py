@@ -62,6 +62,7 @@ def test_run_against_an_unreachable_bot_api_says_so_in_one_line(monkeypatch, tmp
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("THEMABOT_TOKEN", "123:abc")
     monkeypatch.setenv("THEMABOT_API_URL", "http://127.0.0.1:9/bot")  # nothing listens there
+    monkeypatch.setenv("THEMABOT_LANGUAGE", "en")
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in err and "Traceback" not in err

@@ -6,6 +6,7 @@ Each file has the same sections:
 - ``[buttons]``: button labels, plain text (:meth:`Catalogue.button`);
 - ``[labels]``: plain words of the documents and of the overview's chat summary, also the
   progress categories every view counts with (:meth:`Catalogue.label`, :attr:`Catalogue.labels`);
+- ``[cli]``: what the ``themabot`` command line prints, plain text (:meth:`Catalogue.cli`);
 - ``[dates]``: month and weekday names (:meth:`Catalogue.date`).
 
 Plurals work the same in every section: a counted text is ``KEY_one`` and ``KEY_many`` (and
@@ -53,6 +54,7 @@ class Catalogue:
         self._texts: Section = MappingProxyType(data["texts"])
         self._buttons: Section = MappingProxyType(data["buttons"])
         self._labels: Section = MappingProxyType(data["labels"])
+        self._cli: Section = MappingProxyType(data["cli"])
         self._dates: Mapping[str, Any] = MappingProxyType(data["dates"])
 
     def __call__(self, key: str, /, **params: object) -> str:
@@ -68,6 +70,10 @@ class Catalogue:
         """Returns a document label as plain text: the renderer escapes it for its format."""
         return _format(self._labels, key, params)
 
+    def cli(self, key: str, /, **params: object) -> str:
+        """Returns a message of the command line (plain text for a terminal)."""
+        return _format(self._cli, key, params)
+
     @property
     def labels(self) -> Section:
         """The plain labels as a read-only mapping, for templates (Jinja escapes them itself)."""
@@ -82,18 +88,24 @@ class Catalogue:
             year=day.year,
         )
 
+    def weekday(self, number: int) -> str:
+        """Returns the name of a weekday, Monday being 0."""
+        return str(self._dates["weekdays"][number])
+
     def keys(self) -> set[str]:
         """Every key: texts by name, buttons and labels as ``buttons.KEY`` and ``labels.KEY``."""
         return (
             set(self._texts)
             | {f"buttons.{k}" for k in self._buttons}
             | {f"labels.{k}" for k in self._labels}
+            | {f"cli.{k}" for k in self._cli}
         )
 
     def text(self, key: str) -> str:
         """Returns the raw text of a key as :meth:`keys` names it, fields unfilled."""
         section, _, name = key.rpartition(".")
-        return {"": self._texts, "buttons": self._buttons, "labels": self._labels}[section][name]
+        sections = {"": self._texts, "buttons": self._buttons, "labels": self._labels}
+        return {**sections, "cli": self._cli}[section][name]
 
 
 def _counted(section: Section, key: str, n: int) -> str:

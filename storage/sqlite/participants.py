@@ -40,6 +40,7 @@ def participant_record(row: Row) -> Participant:
         snoozed_until=dt(row["snoozed_until"]),
         unreachable_at=dt(row["unreachable_at"]),
         withdrawn=bool(row["withdrawn"]),
+        invite_id=row["invite_id"],
     )
 
 

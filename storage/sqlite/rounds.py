@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from conversations.template import Template
-from storage.records import Invite, Round
+from conversations.answers import same_name
+from conversations.template import ReminderPolicy, Template
+from storage.records import Invite, RosterEntry, Round
 from storage.sqlite.base import Queries, Row, day, dt, req_dt, template_snapshot, ts
 from storage.tokens import hash_token, new_token
 
@@ -39,9 +40,38 @@ def invite_record(row: Row) -> Invite:
     )
 
 
-def same_name(a: str, b: str) -> bool:
-    """Names match whatever their case and spacing: "anna  de Vries" is Anna de Vries."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+ROSTER_SQL = (
+    "SELECT i.id AS invite_id, i.round_id, i.name AS invite_name, i.theme_keys,"
+    " i.coordinator, i.created_at, i.used_at,"
+    " p.id AS participant_id, p.name AS participant_name, p.chat_id, p.language, p.withdrawn,"
+    " (SELECT json_group_array(theme_key) FROM"
+    "   (SELECT theme_key FROM assignments a WHERE a.participant_id = p.id ORDER BY position)"
+    " ) AS participant_themes"
+    " FROM invites i LEFT JOIN participants p ON p.invite_id = i.id"
+    " WHERE i.round_id = ? AND i.revoked_at IS NULL ORDER BY i.id"
+)
+
+
+def roster_entry(row: Row) -> RosterEntry | None:
+    """Turns a row of ``ROSTER_SQL`` into a RosterEntry; None for who has no place (any more)."""
+    joined = row["participant_id"] is not None
+    if joined and row["withdrawn"]:
+        return None
+    if not row["coordinator"] and row["used_at"] is not None and not joined:
+        return None  # a second invite, opened by someone already in: its themes are theirs
+    keys = row["participant_themes"] if joined else row["theme_keys"]
+    return RosterEntry(
+        invite_id=row["invite_id"],
+        round_id=row["round_id"],
+        name=row["participant_name"] if joined else row["invite_name"],
+        theme_keys=tuple(json.loads(keys)),
+        coordinator=bool(row["coordinator"]),
+        invited_at=req_dt(row["created_at"]),
+        opened=row["used_at"] is not None,
+        participant_id=row["participant_id"],
+        chat_id=row["chat_id"],
+        language=row["language"],
+    )
 
 
 class RoundQueries(Queries):
@@ -81,6 +111,25 @@ class RoundQueries(Queries):
             "UPDATE rounds SET reminders_enabled = ? WHERE id = ?", (int(enabled), round_id)
         )
 
+    async def rename_round(self, round_id: int, name: str) -> None:
+        await self._run("UPDATE rounds SET name = ? WHERE id = ?", (name, round_id))
+
+    async def set_deadline(self, round_id: int, deadline: date | None) -> None:
+        await self._run(
+            "UPDATE rounds SET deadline = ? WHERE id = ?",
+            (deadline.isoformat() if deadline else None, round_id),
+        )
+
+    async def set_reminder_policy(self, round_id: int, policy: ReminderPolicy) -> None:
+        row = await self._one("SELECT template_json FROM rounds WHERE id = ?", (round_id,))
+        if row is None:
+            return
+        template = template_snapshot(row["template_json"]).model_copy(update={"reminders": policy})
+        await self._run(
+            "UPDATE rounds SET template_json = ? WHERE id = ?",
+            (template.model_dump_json(), round_id),
+        )
+
     async def create_invite(
         self,
         round_id: int,
@@ -115,6 +164,36 @@ class RoundQueries(Queries):
             "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
             (ts(now), user_id, invite_id),
         )
+
+    async def set_invite_themes(self, invite_id: int, theme_keys: Iterable[str]) -> None:
+        await self._run(
+            "UPDATE invites SET theme_keys = ? WHERE id = ?",
+            (json.dumps(tuple(theme_keys)), invite_id),
+        )
+
+    async def roster(self, round_id: int) -> list[RosterEntry]:
+        entries = (roster_entry(r) for r in await self._all(ROSTER_SQL, (round_id,)))
+        return [e for e in entries if e is not None]
+
+    async def withdraw_by_invite(self, invite_id: int, now: datetime) -> bool:
+        row = await self._one(
+            "SELECT i.used_at, i.coordinator, i.revoked_at, p.id AS participant_id, p.withdrawn"
+            " FROM invites i LEFT JOIN participants p ON p.invite_id = i.id WHERE i.id = ?",
+            (invite_id,),
+        )
+        if row is None or row["coordinator"] or row["revoked_at"] is not None:
+            return False
+        if row["participant_id"] is not None:
+            if row["withdrawn"]:
+                return False
+            await self._run(
+                "UPDATE participants SET withdrawn = 1 WHERE id = ?", (row["participant_id"],)
+            )
+            return True
+        if row["used_at"] is not None:
+            return False  # a second invite whose themes went to someone already taking part
+        await self._run("UPDATE invites SET revoked_at = ? WHERE id = ?", (ts(now), invite_id))
+        return True
 
     async def pending_invites(self, round_id: int) -> list[Invite]:
         rows = await self._all(

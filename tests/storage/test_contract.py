@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from conversations.engine import AnswerSource, Mode
-from conversations.template import load_template
+from conversations.template import ReminderPolicy, load_template
 from storage import Store
 from storage.contract import MAX_SEND_ATTEMPTS
 from storage.records import (
@@ -20,6 +20,7 @@ from storage.records import (
     Lane,
     Letter,
     Participant,
+    RosterEntry,
     Round,
 )
 
@@ -158,6 +159,82 @@ async def test_withdraw_takes_out_exactly_one_match(store):
         assert await tx.active_participant(1001) is None
         assert await tx.invite_by_token(token) is None  # a withdrawn link stops working
         assert sorted(i.name for i in await tx.pending_invites(round_.id)) == ["Sam", "sam"]
+
+
+async def test_a_running_round_can_be_renamed_moved_and_get_other_reminders(store):
+    round_ = await new_round(store, "IVP", date(2027, 2, 26))
+    other = await new_round(store, "Other", date(2027, 2, 26))
+    policy = ReminderPolicy(hour=11, before_deadline_days=[2])
+    async with store.write() as tx:
+        await tx.rename_round(round_.id, "IVP 2027-2030")
+        await tx.set_deadline(round_.id, date(2027, 3, 12))
+        await tx.set_reminder_policy(round_.id, policy)
+    async with store.read() as tx:
+        changed = await tx.get_round(round_.id)
+        untouched = await tx.get_round(other.id)
+    assert changed.name == "IVP 2027-2030" and changed.deadline == date(2027, 3, 12)
+    assert changed.template.reminders == policy
+    # Only the reminders changed in the round's own snapshot; other rounds keep theirs.
+    assert changed.template.model_copy(update={"reminders": IVP.reminders}) == IVP
+    assert untouched.template == IVP and untouched.deadline == date(2027, 2, 26)
+    async with store.write() as tx:
+        await tx.set_deadline(round_.id, None)
+    async with store.read() as tx:
+        assert (await tx.get_round(round_.id)).deadline is None
+
+
+async def test_the_roster_holds_everyone_with_a_place_in_the_round(store):
+    round_ = await new_round(store)
+    alice = await join(store, round_.id, 1001, "Alice", themes=("jeugd",))
+    async with store.write() as tx:
+        bram, _ = await tx.create_invite(round_.id, "Bram", ["ondermijning"], NOW)
+        coby, _ = await tx.create_invite(round_.id, "Coby", [], NOW, coordinator=True)
+        gone, _ = await tx.create_invite(round_.id, "Dirk", [], NOW)
+        assert await tx.withdraw_by_invite(gone.id, NOW)
+        # Alice opens a second invite: its themes become hers, it gets no place of its own.
+        second, _ = await tx.create_invite(round_.id, "A. de Vries", ["digitaal"], NOW)
+        await tx.mark_invite_used(second.id, 1001, NOW)
+        await tx.set_themes(alice.id, ["jeugd", "digitaal"])
+        await tx.set_invite_themes(bram.id, ["jeugd", "ondermijning"])
+    async with store.read() as tx:
+        roster = await tx.roster(round_.id)
+        other = await tx.roster(round_.id + 1)
+    assert other == []
+    assert [e.name for e in roster] == ["Alice", "Bram", "Coby"]
+    first, waiting, coordinator = roster
+    assert first == RosterEntry(
+        invite_id=alice.invite_id,
+        round_id=round_.id,
+        name="Alice",
+        theme_keys=("jeugd", "digitaal"),
+        coordinator=False,
+        invited_at=NOW,
+        opened=True,
+        participant_id=alice.id,
+        chat_id=1001,
+        language="nl",
+    )
+    assert first.joined and not waiting.joined and not waiting.opened
+    assert waiting.invite_id == bram.id and waiting.theme_keys == ("jeugd", "ondermijning")
+    assert coordinator.coordinator and coordinator.invite_id == coby.id
+
+
+async def test_withdraw_by_invite_takes_out_the_holder_once(store):
+    round_ = await new_round(store)
+    alice = await join(store, round_.id, 1001)
+    async with store.write() as tx:
+        bram, token = await tx.create_invite(round_.id, "Bram", [], NOW)
+        coby, _ = await tx.create_invite(round_.id, "Coby", [], NOW, coordinator=True)
+        assert await tx.withdraw_by_invite(alice.invite_id, NOW)
+        assert not await tx.withdraw_by_invite(alice.invite_id, NOW)  # withdrawn already
+        assert await tx.withdraw_by_invite(bram.id, NOW)
+        assert not await tx.withdraw_by_invite(bram.id, NOW)
+        assert not await tx.withdraw_by_invite(coby.id, NOW)
+        assert not await tx.withdraw_by_invite(9999, NOW)
+    async with store.read() as tx:
+        assert (await tx.participant(alice.id)).withdrawn
+        assert await tx.invite_by_token(token) is None
+        assert [e.name for e in await tx.roster(round_.id)] == ["Coby"]
 
 
 # --- participants ----------------------------------------------------------------------

@@ -1,0 +1,170 @@
+"""The `themabot` command line (also `python -m bot`), one module per group of commands:
+
+- :mod:`bot.cli.rounds`: ``round create | list | update``;
+- :mod:`bot.cli.invites`: ``invite``, ``assign``, ``withdraw``; :mod:`bot.cli.bulk`:
+  ``invite --from FILE``;
+- :mod:`bot.cli.follow`: ``progress``, ``report``;
+- :mod:`bot.cli.system`: ``run``, ``template check``, ``demo``;
+- :mod:`bot.cli.common`: the console, errors, names, dates and files they share.
+
+It speaks THEMABOT_LANGUAGE and logs nothing unless ``--verbose``. What the command line
+starts that colleagues must hear of (a moved deadline, more themes) is queued in the database
+and sent by the running bot: one sender, one pace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.cli import follow, invites, rounds, system
+from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
+from bot.settings import Settings, SettingsError, load_settings
+from conversations.template import TemplateError
+
+log = logging.getLogger("themabot")
+
+
+def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
+    """Returns the parser of every command; ``--verbose`` works before or after a command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,  # a subcommand must not reset what was given before it
+        help="show log lines (what the database and the Bot API do)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        parents=[common],
+        description="Collect theme input from colleagues in Telegram and compile an overview.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    system.add_parsers(sub, common)
+    rounds.add_parsers(sub, common)
+    invites.add_parsers(sub, common)
+    follow.add_parsers(sub, common)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> int:
+    """Runs a command; user errors print one line and return 2, never a traceback.
+
+    ``prog`` is how the user started themabot, for hints (default: from ``sys.argv[0]``);
+    ``clock`` replaces the wall clock (tests).
+    """
+    prog = prog or command_name(sys.argv[0], sys.executable, Path.cwd())
+    args = build_parser(prog).parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    console: Console | None = None
+    with _logging(args.command, verbose):
+        try:
+            settings = load_settings()
+            console = Console(settings, prog, as_json=getattr(args, "json", False))
+            if clock is not None:
+                console.clock = clock
+            return _run(console, args)
+        except (SettingsError, TemplateError) as exc:
+            stderr(f"{PROGRAM}: {exc}")
+            return 2
+        except CliError as exc:
+            if exc.data is not None and console is not None:
+                console.json(exc.data)
+            stderr(f"{PROGRAM}: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:
+            if verbose:
+                raise
+            log.debug("unexpected error", exc_info=True)
+            detail = f"{type(exc).__name__}: {exc}"
+            text = console.text("unexpected", detail=detail) if console else detail
+            stderr(f"{PROGRAM}: {text}")
+            return 1
+
+
+@contextlib.contextmanager
+def _logging(command: str, verbose: bool) -> Iterator[None]:
+    """The running bot logs what it does; every other command only with --verbose.
+
+    Set for the command's duration and put back after, so that running ``main`` in-process
+    (tests, the demo) leaves the caller's logging as it was.
+    """
+    quiet = command not in ("run", "demo")
+    level = logging.DEBUG if verbose else logging.CRITICAL if quiet else logging.INFO
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    noisy = [logging.getLogger(n) for n in ("httpx", "httpcore", "telegram", "aiosqlite")]
+    before = root.level, [n.level for n in noisy]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for logger in noisy:
+        logger.setLevel(max(level, logging.INFO if verbose else logging.WARNING))
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before[0])
+        for logger, old in zip(noisy, before[1], strict=True):
+            logger.setLevel(old)
+
+
+def _run(console: Console, args: argparse.Namespace) -> int:
+    if args.command == "run":
+        return system.run(console)
+    if args.command == "demo":
+        return system.demo(console, args)
+    if args.command == "template":
+        return system.template_check(console, args)
+    return asyncio.run(_with_store(console, args))
+
+
+async def _with_store(console: Console, args: argparse.Namespace) -> int:
+    from storage import open_store
+    from storage.contract import StoreUnavailable
+
+    try:
+        store = await open_store(console.settings.db)
+    except (sqlite3.Error, StoreUnavailable, OSError) as exc:
+        detail = str(exc)
+        raise CliError(
+            console.text("db_unavailable", db=console.settings.db, detail=detail)
+        ) from None
+    try:
+        if args.command == "round":
+            return await rounds.run(console, store, args)
+        if args.command == "invite":
+            return await invites.invite(console, store, args)
+        if args.command == "assign":
+            return await invites.assign(console, store, args)
+        if args.command == "withdraw":
+            return await invites.withdraw(console, store, args)
+        if args.command == "progress":
+            return await follow.progress(console, store, args)
+        if args.command == "report":
+            return await follow.report(console, store, args)
+    except StoreUnavailable as exc:
+        detail = str(exc)
+        raise CliError(
+            console.text("db_unavailable", db=console.settings.db, detail=detail)
+        ) from None
+    finally:
+        await store.close()
+    raise CliError(f"unknown command {args.command}")  # pragma: no cover - argparse guards
+
+
+__all__ = ["CliError", "Settings", "build_parser", "main"]

@@ -1,0 +1,91 @@
+"""`themabot progress | report`: following a round, and the overview as a file."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli.common import Console, output_file, the_round, write_file
+from storage import Store
+from storage.records import RoundSnapshot
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Adds `progress` and `report`."""
+    progress = sub.add_parser("progress", help="show a round's progress", parents=[common])
+    progress.add_argument("--round", type=int, required=True, help="round id")
+    progress.add_argument("--json", action="store_true", help="print JSON")
+
+    report = sub.add_parser(
+        "report",
+        help="write the compiled overview to a file",
+        parents=[common],
+        description="The format follows the extension of --output (.html .docx .md .xlsx "
+        ".csv); --output may name an existing folder.",
+    )
+    report.add_argument("--round", type=int, required=True, help="round id")
+    # Not read from reports.render: that would load every renderer for any command.
+    # tests/test_cli.py checks that this help names every format and the default.
+    report.add_argument(
+        "--format",
+        help="html (the default), docx, md, xlsx or csv; without it the extension decides",
+    )
+    report.add_argument("--output", required=True, help="file to write, or an existing folder")
+    report.add_argument("--json", action="store_true", help="print JSON")
+
+
+async def snapshot(console: Console, store: Store, round_id: int) -> RoundSnapshot:
+    """Returns everything about a round, or stops when there is no such round."""
+    async with store.read() as tx:
+        round_ = await the_round(console, tx, round_id)
+        found = await tx.snapshot(round_.id)
+    assert found is not None  # the round exists in this same read
+    return found
+
+
+async def progress(console: Console, store: Store, args: argparse.Namespace) -> int:
+    """Prints progress as /progress shows it; each colleague with the invite id (#12)."""
+    from bot.coordinator_views import progress_text
+    from conversations.texts import plain
+    from reports.progress import round_progress
+
+    result = round_progress(await snapshot(console, store, args.round))
+    console.json(result.to_json())
+    console.line(plain(progress_text(result, console.t)))
+    return 0
+
+
+async def report(console: Console, store: Store, args: argparse.Namespace) -> int:
+    """Writes the overview; the extension of --output says the format unless --format does."""
+    from reports.overview import build_overview
+    from reports.render import (
+        DEFAULT_FORMAT,
+        FORMATS,
+        UnknownFormatError,
+        filename,
+        format_key,
+        render,
+    )
+
+    chosen = None
+    if args.format is not None:
+        try:
+            chosen = format_key(args.format)
+        except UnknownFormatError:
+            console.fail("unknown_format", format=args.format, formats=", ".join(FORMATS))
+    kinds = {f.extension: key for key, f in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
+    found = await snapshot(console, store, args.round)
+    overview = build_overview(found, console.now().astimezone(console.settings.zone))
+    path, fmt = output_file(
+        console,
+        args.output,
+        kinds,
+        chosen=chosen,
+        default_kind=DEFAULT_FORMAT,
+        default_name=lambda kind: filename(overview, kind),
+    )
+    data = render(overview, fmt)
+    write_file(console, path, data)
+    console.json({"round": args.round, "format": fmt, "output": str(path), "bytes": len(data)})
+    console.say("report_wrote", path=str(path), format=fmt, size=f"{len(data):,}")
+    return 0
