@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from telegram import Update
 
+from tests.auxil.data import SMALL
 from tests.auxil.database import stored_text, stored_values
-
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
 
 @pytest.fixture

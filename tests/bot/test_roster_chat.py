@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import openpyxl
 
 from storage.records import Lane
+from tests.auxil.data import SMALL
 from tests.auxil.database import stored_text
-
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
 
 
 async def queued(bot):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
+from tests.auxil.data import SMALL
 
 
 @pytest.fixture

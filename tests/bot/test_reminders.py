@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,9 +26,9 @@ from devtools.standin import BotMessage, FakeRequest
 from storage import open_store
 from storage.contract import MAX_SEND_ATTEMPTS
 from storage.sqlite.transaction import SqliteTransaction
+from tests.auxil.data import SMALL
 from tests.auxil.harness import Harness
 
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BOTH_THEMES = ("ondermijning", "jeugd")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from conversations import engine
 from conversations.engine import (
     Ask,
@@ -21,8 +19,9 @@ from conversations.engine import (
 )
 from conversations.slots import SlotRef
 from conversations.template import load_template
+from tests.auxil.data import SMALL
 
-TEMPLATE = load_template(str(Path(__file__).parent / "data" / "small.toml"))
+TEMPLATE = load_template(SMALL)
 A1, A2, A3 = (SlotRef("ondermijning", k) for k in ("inhoud", "partners", "niveau"))
 J1 = SlotRef("jeugd", "inhoud")
 

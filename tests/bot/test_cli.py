@@ -6,7 +6,6 @@ import asyncio
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import docx
 import pytest
@@ -14,8 +13,7 @@ import pytest
 from bot.cli import main
 from storage import open_store
 from tests.auxil.cli import MORNING
-
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
+from tests.auxil.data import SMALL
 
 
 @pytest.fixture
@@ -136,7 +134,7 @@ def test_a_reminder_hour_outside_office_hours_is_one_line(db, capsys):
 
 
 def test_theme_keys_of_an_outside_template_are_typed_in_any_case(db, capsys, tmp_path):
-    from tests.test_template import OWN_QUESTIONS_ONLY
+    from tests.conversations.test_template import OWN_QUESTIONS_ONLY
 
     outside = tmp_path / "buiten.toml"
     outside.write_text(OWN_QUESTIONS_ONLY, encoding="utf-8")

@@ -16,7 +16,6 @@ import segno
 from storage.records import Lane
 from tests.auxil.cli import Cli
 
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
 THEMES = ["jeugd", "ondermijning", "digitaal; jeugd", "Aanpak woonoverlast", ""]
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from bot.polling import poll
-
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
+from tests.auxil.data import SMALL
 
 
 async def stored(bot, user_id: int) -> list[str]:

@@ -12,8 +12,8 @@ import pytest
 
 from storage.records import Lane
 from tests.auxil.cli import MORNING, Cli
+from tests.auxil.data import SMALL
 
-SMALL = str(Path(__file__).parent / "data" / "small.toml")
 EVENING = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)  # 18:30 in Amsterdam, a Friday
 
 
