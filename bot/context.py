@@ -6,7 +6,7 @@ Registered through ``ContextTypes(context=BotContext, bot_data=BotData)`` in bot
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
@@ -20,6 +20,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def services(self) -> Services:
         """The settings, store, clock and delivery parts of this bot."""
         return self.bot_data.services
+
+    @property
+    def app(self) -> BotApplication:
+        """The application, typed as the factory builds it (PTB's own property is generic)."""
+        return cast("BotApplication", self.application)
 
 
 # The application as the factory builds it.

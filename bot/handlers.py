@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from telegram import ChatMember, Update
@@ -268,7 +269,7 @@ async def on_unknown_command(update: Update, context: BotContext) -> None:
 
 # --- buttons ---------------------------------------------------------------------------
 
-_EVENTS = {
+_EVENTS: dict[Action, Callable[[tuple[int, ...]], engine.Event]] = {
     Action.SKIP: lambda a: engine.Skip(a[0]),
     Action.BACK: lambda a: engine.Back(a[0]),
     Action.APPEND: lambda a: engine.Append(a[0], a[1]),
@@ -296,8 +297,7 @@ def intake_event(callback: Callback) -> engine.Event | None:
     build = _EVENTS.get(callback.action)
     if build is None or len(callback.args) != _ARITY.get(callback.action, 0):
         return None
-    event: engine.Event = build(callback.args)
-    return event
+    return build(callback.args)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

@@ -19,9 +19,9 @@ from conversations.engine import (
     MoveTo,
     SaveAnswer,
     SetThemes,
-    SlotRef,
     StoredAnswer,
 )
+from conversations.slots import SlotRef
 from conversations.texts import catalogue
 from storage import Reader, Writer
 from storage.records import Participant, Round
@@ -91,8 +91,8 @@ async def apply(
         await tx.touch(participant.id, now, chat_id)
     else:
         cursor = moved.cursor
-        keys = (cursor.theme_key, cursor.question_key) if cursor else None
-        await tx.set_position(participant.id, moved.mode, keys, now, chat_id)
+        position = (cursor.theme_key, cursor.question_key) if cursor else None
+        await tx.set_position(participant.id, moved.mode, position, now, chat_id)
 
 
 async def run(

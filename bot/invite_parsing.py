@@ -53,7 +53,7 @@ def parse_invite(text: str, template: Template) -> InviteRequest:
         return InviteRequest(clean_name(" ".join(words[:first_key])), tuple(themes), unknown)
     near = None
     if words:
-        keys = {theme.key.casefold(): theme.key for theme in template.themes}
-        close = difflib.get_close_matches(words[-1].casefold(), keys, n=1, cutoff=0.8)
-        near = (words[-1], keys[close[0]]) if close else None
+        by_folded = {theme.key.casefold(): theme.key for theme in template.themes}
+        close = difflib.get_close_matches(words[-1].casefold(), list(by_folded), n=1, cutoff=0.8)
+        near = (words[-1], by_folded[close[0]]) if close else None
     return InviteRequest(clean_name(" ".join(words)), tuple(themes), did_you_mean=near)

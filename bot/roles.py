@@ -8,8 +8,8 @@ consistent view) and refuses politely otherwise, so a handler body starts with i
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -23,7 +23,7 @@ from storage.records import Participant, Round, RoundSnapshot
 
 T = TypeVar("T")
 
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def texts_for(s: Services) -> Catalogue:

@@ -13,6 +13,7 @@ from enum import StrEnum
 import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.lengths import split_text
 from bot.pacing import BULK
@@ -90,10 +91,14 @@ async def deliver(
     go on) and sends the same message again. 5xx and network errors: backoff, a bounded
     number of times. A read timeout counts as delivered (see :func:`maybe_delivered`).
     """
-    extra: dict[str, object] = {"rate_limit_args": BULK} if lane is Lane.BULK else {}
 
+    # A bulk message gets the lower lane of the pacer (bot.pacing); a reply the default one.
     async def once() -> object:
-        return await bot.send_message(chat_id, text, reply_markup=keyboard, **extra)
+        if lane is Lane.BULK and isinstance(bot, ExtBot):  # ExtBot is what PTB hands out
+            return await bot.send_message(
+                chat_id, text, reply_markup=keyboard, rate_limit_args=BULK
+            )
+        return await bot.send_message(chat_id, text, reply_markup=keyboard)
 
     return await _with_retries(once, chat_id, patience, sleep)
 

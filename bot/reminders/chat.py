@@ -171,7 +171,7 @@ async def on_remind_confirm(
         # Who has open questions changes; the count the coordinator confirmed may be wrong now.
         reply(update, t("remind_confirm_stale"))
         return
-    app = context.application
+    app = context.app
     coordinator = chat_id(update)
 
     async def batch() -> None:

@@ -53,7 +53,7 @@ def _arm(app: BotApplication, delay: float) -> None:
 
 async def _on_wake(context: BotContext) -> None:
     """Sends the due reminders and arms the next wake-up, also after an error."""
-    app = context.application
+    app = context.app
     s = context.services
     try:
         wake_at = await wake(app)

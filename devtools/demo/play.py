@@ -22,10 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.callbacks import Action
+from bot.context import BotContext
 from bot.polling import serve
 from bot.settings import Settings
 from conversations.template import Question, QuestionKind, Theme, load_template
@@ -147,7 +148,7 @@ class Demo:
         assert theme is not None  # load_script checked every key
         return theme
 
-    async def _record_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _record_error(self, _update: object, context: BotContext) -> None:
         if context.error is not None:
             self.errors.append(context.error)
 

@@ -1,4 +1,4 @@
-"""Running `themabot` in-process the way tests/bot/test_cli.py does, with a clock of the test's own."""
+"""Running `themabot` in-process as tests/bot/test_cli.py does, with a clock of the test's own."""
 
 from __future__ import annotations
 
