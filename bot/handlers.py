@@ -281,6 +281,10 @@ _EVENTS: dict[Action, Callable[[tuple[int, ...]], engine.Event]] = {
     Action.CONTINUE: lambda a: engine.Continue(),
     Action.TOGGLE_THEME: lambda a: engine.ToggleTheme(a[0]),
     Action.CONFIRM_THEMES: lambda a: engine.ConfirmThemes(),
+    Action.PLACE_ASIDE: lambda a: engine.PlaceAside(a[0], a[1]),
+    Action.ADD_ASIDE: lambda a: engine.AddAside(a[0], a[1]),
+    Action.ADD_TARGETS: lambda a: engine.ShowAddTargets(a[0]),
+    Action.WHERE_ASIDE: lambda a: engine.WhereAside(),
 }
 _ARITY = {
     Action.SKIP: 1,
@@ -289,6 +293,9 @@ _ARITY = {
     Action.CHOOSE: 2,
     Action.EDIT: 1,
     Action.TOGGLE_THEME: 1,
+    Action.PLACE_ASIDE: 2,
+    Action.ADD_ASIDE: 2,
+    Action.ADD_TARGETS: 1,
 }
 
 

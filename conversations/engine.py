@@ -4,302 +4,100 @@ and what to say. Pure: no Telegram, no I/O, no clock (``now`` is passed in).
 A colleague's questions form an ordered list of *slots*: for each of their themes, every
 question of the template for that theme. Where they are is a mode plus a cursor (the slot
 last asked), both stored, so the next text message answers the question last asked even
-after weeks or a restart.
+after weeks or a restart. A text that is no answer where the colleague is (the review is
+shown, themes are being picked, the answers are final) is never thrown away: it is kept
+aside and placed where the colleague says it belongs (conversations/aside.py).
+
+The records live beside it: state (conversations/state.py), events (conversations/events.py)
+and decisions (conversations/decisions.py); this module re-exports them, so callers can say
+``engine.Text`` and ``engine.decide`` alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from functools import cached_property
+from dataclasses import replace
 
+from conversations import aside
 from conversations.answers import clean_text, normalise_answer
-from conversations.progress import count_progress, open_required
-from conversations.slots import SlotRef, question_of, slots_for
-from conversations.template import QuestionKind, Template
-
-MAX_ANSWER_CHARS = 20_000  # an answer grown by appends; far beyond any sensible contribution
-
-
-class AnswerSource(StrEnum):
-    """How a version of an answer came about; kept in the answer's history."""
-
-    ANSWER = "answer"  # typed as the answer to the question asked
-    APPEND = "append"  # added to the previous answer ("add to previous answer")
-    EDIT = "edit"  # the colleague edited the message that gave (part of) the answer
-    CHOICE = "choice"  # an option of a choice question, pressed or typed
-
-    @property
-    def replaces_parts(self) -> bool:
-        """A fresh answer replaces every part: edits of the old messages no longer apply."""
-        return self in (AnswerSource.ANSWER, AnswerSource.CHOICE)
-
-
-class Mode(StrEnum):
-    """What the next text message means."""
-
-    PICKING = "picking"  # choosing themes (invite without themes); text is not an answer
-    ASKING = "asking"  # text answers the slot at the cursor, then the next open one is asked
-    EDITING = "editing"  # text answers the slot at the cursor, then the review is shown
-    APPENDING = "appending"  # text is added to the answer at the cursor
-    REVIEW = "review"  # the review is shown; text gets a hint
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """What the engine needs of a stored answer: its parts (one per message) and their join."""
-
-    parts: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.parts)
-
-
-@dataclass(frozen=True)
-class IntakeState:
-    """Everything stored about one colleague that decides what happens next."""
-
-    template: Template
-    theme_keys: tuple[str, ...]
-    answers: Mapping[SlotRef, StoredAnswer]
-    mode: Mode
-    cursor: SlotRef | None
-    submitted: bool = False
-    locked: bool = False  # submitted and past the deadline: answers are final
-
-    @cached_property
-    def slots(self) -> list[SlotRef]:
-        return slots_for(self.template, self.theme_keys)
-
-    def index(self, slot: SlotRef | None) -> int | None:
-        """Returns the slot's position in the list, or None when it is not (or no longer) there."""
-        try:
-            return self.slots.index(slot) if slot else None
-        except ValueError:
-            return None
-
-    def open_required(self) -> list[SlotRef]:
-        """Returns the required slots without an answer."""
-        return open_required(self.template, self.theme_keys, self.answers)
-
-
-# --- events: what the colleague did -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text message."""
-
-    text: str
-    message_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Skip (or keep) the question at the cursor; ``at`` is the slot the button was for."""
-
-    at: int | None = None
-
-
-@dataclass(frozen=True)
-class Back:
-    """Go to the previous question."""
-
-    at: int | None = None
-
-
-@dataclass(frozen=True)
-class Append:
-    """Add the next message to the answer of slot ``target``."""
-
-    at: int
-    target: int
-
-
-@dataclass(frozen=True)
-class Choose:
-    """Pick option ``option`` of the choice question at the cursor."""
-
-    at: int
-    option: int
-
-
-@dataclass(frozen=True)
-class Review:
-    """Show all answers."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Answer slot ``at`` again, then return to the review."""
-
-    at: int
-
-
-@dataclass(frozen=True)
-class Submit:
-    """Submit the answers; ``confirmed`` once the colleague said yes despite open questions."""
-
-    confirmed: bool = False
-
-
-@dataclass(frozen=True)
-class Continue:
-    """Ask the current question again, or the first open one."""
-
-    welcome_back: bool = False
-
-
-@dataclass(frozen=True)
-class Status:
-    """Say how far along the colleague is."""
-
-
-@dataclass(frozen=True)
-class ToggleTheme:
-    """Select or deselect a theme while picking."""
-
-    index: int
-
-
-@dataclass(frozen=True)
-class ConfirmThemes:
-    """Done picking themes."""
-
-
-@dataclass(frozen=True)
-class MessageEdited:
-    """The colleague edited a message that was (part ``part`` of) the answer of ``slot``."""
-
-    slot: SlotRef
-    part: int
-    text: str
-
-
-Event = (
-    Text
-    | Skip
-    | Back
-    | Append
-    | Choose
-    | Review
-    | Edit
-    | Submit
-    | Continue
-    | Status
-    | ToggleTheme
-    | ConfirmThemes
-    | MessageEdited
+from conversations.decisions import (
+    EXPIRED,
+    Ask,
+    ConfirmSubmit,
+    Decision,
+    MarkSubmitted,
+    MoveTo,
+    Note,
+    PickThemes,
+    Reply,
+    ReviewItem,
+    SaveAnswer,
+    SetThemes,
+    ShowReview,
 )
+from conversations.events import (
+    AddAside,
+    Append,
+    Back,
+    Choose,
+    ConfirmThemes,
+    Continue,
+    Edit,
+    Event,
+    MessageEdited,
+    PlaceAside,
+    Review,
+    ShowAddTargets,
+    Skip,
+    Status,
+    Submit,
+    Text,
+    ToggleTheme,
+    WhereAside,
+)
+from conversations.progress import count_progress
+from conversations.slots import SlotRef, question_of
+from conversations.state import (
+    MAX_ANSWER_CHARS,
+    AnswerSource,
+    IntakeState,
+    Mode,
+    StoredAnswer,
+)
+from conversations.template import QuestionKind
 
-
-# --- decisions: what changes and what to say ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class SaveAnswer:
-    """Store this answer (all its parts); ``message_id`` is the message that gave ``part``."""
-
-    slot: SlotRef
-    parts: tuple[str, ...]
-    source: AnswerSource
-    message_id: int | None = None
-    part: int = 0
-
-
-@dataclass(frozen=True)
-class MoveTo:
-    """Store where the colleague is."""
-
-    mode: Mode
-    cursor: SlotRef | None
-
-
-@dataclass(frozen=True)
-class SetThemes:
-    """Store the colleague's themes, in this order."""
-
-    theme_keys: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class MarkSubmitted:
-    """Store that the colleague submitted."""
-
-
-Change = SaveAnswer | MoveTo | SetThemes | MarkSubmitted
-
-
-@dataclass(frozen=True)
-class Note:
-    """A short text from the catalogue."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Ask:
-    """Ask one question: where it stands, the current answer, and what to offer."""
-
-    index: int
-    slot: SlotRef
-    theme_no: int
-    theme_count: int
-    question_no: int
-    question_count: int
-    current: str | None
-    append_target: int | None = None  # offer to add to the answer just given
-    editing: bool = False
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    index: int
-    slot: SlotRef
-    answer: str | None
-    required: bool
-
-
-@dataclass(frozen=True)
-class ShowReview:
-    """All questions per theme with their answers, edit buttons and submit."""
-
-    items: tuple[ReviewItem, ...]
-    open_required: int
-    submitted: bool
-    locked: bool
-
-
-@dataclass(frozen=True)
-class PickThemes:
-    """The theme picker with the current selection."""
-
-    selected: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ConfirmSubmit:
-    """Ask whether to submit despite open required questions."""
-
-    open_required: int
-
-
-Reply = Note | Ask | ShowReview | PickThemes | ConfirmSubmit
-
-
-@dataclass(frozen=True)
-class Decision:
-    changes: tuple[Change, ...] = ()
-    replies: tuple[Reply, ...] = ()
-
-
-EXPIRED = Decision(replies=(Note("button_expired"),))
-
-
-# --- the engine ----------------------------------------------------------------------------
+# What the shell reaches as engine.X: the events, the entry points, the state.
+__all__ = [
+    "EXPIRED",
+    "AddAside",
+    "Append",
+    "Back",
+    "Choose",
+    "ConfirmThemes",
+    "Continue",
+    "Decision",
+    "Edit",
+    "Event",
+    "IntakeState",
+    "MessageEdited",
+    "Mode",
+    "PlaceAside",
+    "Reply",
+    "Review",
+    "ReviewItem",
+    "ShowAddTargets",
+    "Skip",
+    "SlotRef",
+    "Status",
+    "StoredAnswer",
+    "Submit",
+    "Text",
+    "ToggleTheme",
+    "WhereAside",
+    "decide",
+    "start",
+    "status_note",
+]
 
 
 def start(state: IntakeState) -> Decision:
@@ -316,14 +114,22 @@ def decide(state: IntakeState, event: Event) -> Decision:
     if state.mode is Mode.PICKING and isinstance(event, Continue):
         return start(state)  # where they are is the theme picker
     if state.mode is Mode.PICKING and not isinstance(event, ToggleTheme | ConfirmThemes | Status):
+        if isinstance(event, Text | MessageEdited):
+            # No questions yet to put it under: kept, and placed once the themes are chosen.
+            kept = aside.keep(event.text, getattr(event, "message_id", None))
+            if kept is None:
+                return Decision(replies=(Note("empty_answer"),))
+            return Decision((kept,), (Note("kept_while_picking"), PickThemes(state.theme_keys)))
         if _not_from_a_button(event):
-            # Typed (/review, /skip, /back or text): not stale, just too early.
+            # Typed (/review, /skip, /back): not stale, just too early.
             return Decision(replies=(Note("pick_themes_first"), PickThemes(state.theme_keys)))
-        if isinstance(event, MessageEdited):
-            return Decision(replies=(Note("edit_not_an_answer"),))
         return EXPIRED
+    if state.locked and isinstance(event, Text | MessageEdited):
+        # The answers are final, but what was typed is kept (the coordinator sees it).
+        kept = aside.keep(event.text, getattr(event, "message_id", None))
+        return Decision((kept,) if kept else (), (Note("kept_after_deadline"),))
     if state.locked and isinstance(
-        event, Text | Skip | Back | Append | Choose | Edit | MessageEdited
+        event, Skip | Back | Append | Choose | Edit | PlaceAside | AddAside | ShowAddTargets
     ):
         return Decision(replies=(Note("locked"),))
     match event:
@@ -356,6 +162,19 @@ def decide(state: IntakeState, event: Event) -> Decision:
             return _on_confirm_themes(state)
         case MessageEdited(slot=slot, part=part, text=text):
             return _on_message_edited(state, slot, part, text)
+        case PlaceAside(note=note, target=target):
+            return aside.place(state, note, target, add=False, follow_up=_follow_up)
+        case AddAside(note=note, target=target):
+            return aside.place(state, note, target, add=True, follow_up=_follow_up)
+        case ShowAddTargets(note=note):
+            if aside.find(state, note) is None:
+                return EXPIRED
+            return Decision(replies=(aside.choose_add_target(state, note),))
+        case WhereAside():
+            if not state.aside:
+                return _follow_up(state)
+            first = state.aside[0]
+            return Decision(replies=(aside.ask_where(state, first.id, first.text),))
     raise TypeError(f"unknown event {event!r}")  # pragma: no cover - the union is exhaustive
 
 
@@ -458,7 +277,9 @@ def _review(state: IntakeState) -> Decision:
         )
         for i, slot in enumerate(state.slots)
     )
-    show = ShowReview(items, len(state.open_required()), state.submitted, state.locked)
+    show = ShowReview(
+        items, len(state.open_required()), state.submitted, state.locked, len(state.aside)
+    )
     # The cursor stays: "back" from the review returns to the question the colleague was at.
     return Decision(changes=(MoveTo(Mode.REVIEW, state.cursor),), replies=(show,))
 
@@ -475,7 +296,7 @@ def _current_index(state: IntakeState, at: int | None) -> int | None:
 
 def _on_text(state: IntakeState, text: str, message_id: int | None) -> Decision:
     if state.mode is Mode.REVIEW:
-        return Decision(replies=(Note("review_hint"),))
+        return aside.keep_and_ask(state, text, message_id)
     index = state.index(state.cursor)
     if index is None:
         return _resume(state)
@@ -625,15 +446,22 @@ def _on_confirm_themes(state: IntakeState) -> Decision:
     asking = replace(state, mode=Mode.ASKING)
     first = _next_open(asking, -1)
     nxt = _review(asking) if first is None else _ask_at(asking, first)
-    return Decision(
-        nxt.changes, (Note("themes_chosen", {"count": len(state.theme_keys)}), *nxt.replies)
+    replies: tuple[Reply, ...] = (
+        Note("themes_chosen", {"count": len(state.theme_keys)}),
+        *nxt.replies,
     )
+    if state.aside:  # kept while picking: now there are questions to put it under
+        kept = state.aside[0]
+        asked = replace(asking, cursor=asking.slots[first]) if first is not None else asking
+        replies += (aside.ask_where(asked, kept.id, kept.text),)
+    return Decision(nxt.changes, replies)
 
 
 def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) -> Decision:
     answer = state.answers.get(slot)
     if answer is None or not 0 <= part < len(answer.parts):
-        return Decision(replies=(Note("edit_not_an_answer"),))
+        # The message no longer gives an answer (replaced since), but its new text is kept.
+        return aside.keep_and_ask(state, text, None, key="edit_kept_aside")
     question = question_of(state.template, slot)
     whole = len(answer.parts) == 1  # the whole answer must fit its question; a part need not
     value = normalise_answer(question, text) if whole else clean_text(text).strip()
@@ -649,3 +477,14 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
             Note("edit_saved", {"question": question.text, "theme": title.title if title else ""}),
         ),
     )
+
+
+def _follow_up(state: IntakeState, placed: int | None = None) -> Decision:
+    """Where the colleague goes on after a kept text found its place (slot ``placed``): back
+    to the review, on to the next question when it answered the one being asked, or back to
+    the question they were at."""
+    if state.mode is Mode.REVIEW:
+        return _review(state)
+    if placed is not None and placed == state.index(state.cursor) and state.mode is Mode.ASKING:
+        return _advance(state, state.answers, placed)
+    return _resume(state)

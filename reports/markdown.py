@@ -279,4 +279,12 @@ def _gaps(overview: Overview, t: Catalogue) -> str:
     )
     if gaps.not_submitted:
         block(lab["not_submitted"], [_inline(name_list(gaps.not_submitted, t, None))])
+    block(
+        lab["unplaced"],
+        [
+            f"- **{_inline(k.colleague)}** "
+            f"({format_datetime(k.kept_at, overview.language)}): {_inline(k.text)}"
+            for k in gaps.unplaced
+        ],
+    )
     return "\n".join(parts)

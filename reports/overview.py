@@ -15,7 +15,7 @@ from datetime import date, datetime
 from conversations.answers import match_option, split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
 from reports.coverage import Coverage, coverage
-from reports.gaps import Gaps, find_gaps
+from reports.gaps import Gaps, UnplacedText, find_gaps
 from reports.partners import PartnerRegistry
 from reports.priorities import PriorityPicture, priority_picture
 from reports.progress import RoundProgress, round_progress
@@ -118,6 +118,22 @@ class Overview:
         return tuple(t for t in self.themes if t.answer_count)
 
 
+def _unplaced(
+    snapshot: RoundSnapshot,
+    people: dict[int, Participant],
+    local: Callable[[datetime], datetime],
+    *,
+    submitted_only: bool,
+) -> tuple[UnplacedText, ...]:
+    """Kept texts still without a place, of colleagues the overview includes, oldest first."""
+    return tuple(
+        UnplacedText(people[a.participant_id].name, a.text, local(a.created_at))
+        for a in snapshot.aside
+        if a.participant_id in people
+        and (not submitted_only or people[a.participant_id].submitted_at is not None)
+    )
+
+
 def build_overview(
     snapshot: RoundSnapshot, now: datetime, *, submitted_only: bool = False
 ) -> Overview:
@@ -165,7 +181,14 @@ def build_overview(
         theme_count=len(template.themes),
         themes=sections,
         partners=matrix,
-        gaps=find_gaps(template, sections, progress, local, build.started_elsewhere),
+        gaps=find_gaps(
+            template,
+            sections,
+            progress,
+            local,
+            build.started_elsewhere,
+            _unplaced(snapshot, people, local, submitted_only=submitted_only),
+        ),
         progress=progress,
         priorities=priority_picture(sections, partner_counts),
         coverage=coverage(template, progress),

@@ -279,6 +279,15 @@ class _Body:
         if gaps.not_submitted:
             self.para(x.run(lab["not_submitted"]), self.s.heading2)
             self.para(x.run(name_list(gaps.not_submitted, t, None)))
+        if gaps.unplaced:
+            self.para(x.run(lab["unplaced"]), self.s.heading2)
+            for kept in gaps.unplaced:
+                when = format_datetime(kept.kept_at, self.o.language)
+                self.bullet(
+                    x.run(kept.colleague, bold=True)
+                    + x.run(f" ({when}): ", color=MUTED)
+                    + x.run(kept.text)
+                )
 
     # Appendices, landscape
 

@@ -24,13 +24,14 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
 
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import ReminderPolicy, Template
 from storage.records import (
     Answer,
     AnswerLink,
     AnswerVersion,
     Arrival,
+    AsideText,
     ClaimHistory,
     ClaimOutcome,
     Coordinator,
@@ -201,6 +202,10 @@ class ParticipantReads(Protocol):
         """Returns everything about one round that the overview and progress read."""
         ...
 
+    async def aside_texts(self, participant_id: int) -> list[AsideText]:
+        """Returns the participant's kept texts that wait for a place, oldest first."""
+        ...
+
 
 class ParticipantWrites(ParticipantReads, Protocol):
     """Participants and their answers, changed."""
@@ -246,6 +251,22 @@ class ParticipantWrites(ParticipantReads, Protocol):
 
     async def mark_unreachable(self, participant_id: int, now: datetime) -> None:
         """Marks one participation unreachable (a send failed for good); keeps an older mark."""
+        ...
+
+    async def keep_aside(
+        self,
+        participant_id: int,
+        text: str,
+        now: datetime,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> int:
+        """Keeps a text that was no answer where it came; returns its id."""
+        ...
+
+    async def place_aside(self, participant_id: int, aside_id: int, now: datetime) -> None:
+        """Records that a kept text of this participant found its place (others: no change)."""
         ...
 
     async def save_answer(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import Template
 
 
@@ -114,6 +114,18 @@ class AnswerVersion:
 
 
 @dataclass(frozen=True)
+class AsideText:
+    """A text a colleague sent where it was no answer, kept until they say where it belongs."""
+
+    id: int
+    participant_id: int
+    text: str
+    message_id: int | None
+    created_at: datetime
+    placed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class AnswerLink:
     """Which answer (and which of its parts) a Telegram message gave."""
 
@@ -165,6 +177,7 @@ class RoundSnapshot:
     answers: tuple[Answer, ...]
     pending_invites: tuple[Invite, ...] = ()  # colleague invites nobody has opened yet
     partner_merges: dict[str, str] = field(default_factory=dict)  # normalised name -> canonical
+    aside: tuple[AsideText, ...] = ()  # kept texts that still wait for a place
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from conversations.engine import Mode
+from conversations.state import Mode
 from storage.records import Invite, Participant
 from storage.sqlite.base import Queries, Row, day, dt, req_dt, ts
 

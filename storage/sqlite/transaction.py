@@ -33,4 +33,5 @@ class SqliteTransaction(
             answers=tuple(await self.round_answers(round_id)),
             pending_invites=tuple(await self.pending_invites(round_id)),
             partner_merges=await self.partner_merges(round_id),
+            aside=tuple(await self._round_aside(round_id)),
         )

@@ -150,7 +150,7 @@ async def test_invite_without_themes_lets_colleague_pick(bot):
     await bram.send(f"/start {token}")
     assert "Kies hieronder de thema's" in bram.transcript()
     await bram.send("ik typ iets")
-    assert "Kies eerst je thema's" in bram.transcript()
+    assert "Ik heb je bericht bewaard. Kies eerst je thema's" in bram.transcript()
     for command in ("/review", "/skip", "/back"):
         await bram.send(command)
         assert "Kies eerst je thema's" in bram.last_reply, command
@@ -161,7 +161,14 @@ async def test_invite_without_themes_lets_colleague_pick(bot):
     await bram.press("▫️ Regie op jeugd")
     assert "✅ Regie op jeugd" in bram.buttons
     await bram.press("Klaar, begin met de vragen")
-    assert "Thema 1/1 · Regie op jeugd — vraag 1/3" in bram.last_reply
+    question, where = bram.replies[-2:]
+    assert "Thema 1/1 · Regie op jeugd — vraag 1/3" in question.shown
+    # What he typed before picking was kept: now there are questions to put it under.
+    assert "Waar hoort het bij?" in where.shown and "ik typ iets" in where.shown
+    await bram.press("1.1 Waar gaat dit thema over? (laatst gevraagd)")
+    assert "Bewaard als antwoord op" in bram.transcript()
+    assert "vraag 2/3" in bram.last_reply
+    assert (await stored_answers(bot, 1002))[("jeugd", "inhoud")] == "ik typ iets"
 
 
 async def test_strangers_bad_and_used_tokens_are_refused_and_nothing_is_stored(bot, alice):

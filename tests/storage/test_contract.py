@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import ReminderPolicy, load_template
 from storage import Store
 from storage.contract import MAX_SEND_ATTEMPTS
