@@ -37,6 +37,7 @@ class Action(StrEnum):
     ADD_ASIDE = "ad"  # a kept text is added to the answer of a slot: args = note, slot
     ADD_TARGETS = "al"  # offer the answers a kept text can be added to: arg = note
     WHERE_ASIDE = "wh"  # ask again where the oldest kept text belongs
+    OVERVIEW = "ov"  # coordinator: an overview again (owner = round): format, submitted only
 
 
 @dataclass(frozen=True)

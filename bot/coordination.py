@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
@@ -56,27 +57,84 @@ async def on_overview(
     meanwhile. Its sending is retried like any reply; it is not queued in the outbox (a
     coordinator who lost one to a crash simply asks again).
     """
+    fmt, submitted_only = DEFAULT_FORMAT, False
+    for word in context.args or []:
+        if word.casefold() in SUBMITTED_WORDS:
+            submitted_only = True
+            continue
+        try:
+            fmt = format_key(word)
+        except UnknownFormatError:
+            known = ", ".join(FORMATS)
+            reply(update, t("overview_unknown_format", format=word, formats=known))
+            return
+    await _send_overview(update, context, snapshot, t, fmt, submitted_only=submitted_only)
+
+
+# Words after /overview that ask for the submitted answers only (nl and en).
+SUBMITTED_WORDS = frozenset({"ingestuurd", "ingestuurde", "submitted", "definitief", "final"})
+
+
+async def _send_overview(
+    update: Update,
+    context: BotContext,
+    snapshot: RoundSnapshot,
+    t: Catalogue,
+    fmt: str,
+    *,
+    submitted_only: bool,
+) -> None:
+    """Compiles the overview in the worker and sends it, with a button for the other version."""
     s = context.services
-    typed = context.args[0] if context.args else DEFAULT_FORMAT
-    try:
-        fmt = format_key(typed)
-    except UnknownFormatError:
-        reply(update, t("overview_unknown_format", format=typed, formats=", ".join(FORMATS)))
-        return
     now = s.now().astimezone(s.settings.zone)
     await _preparing(update)
-    document = await s.documents.compile(snapshot, now, fmt)
+    house_style = Path(s.settings.docx_template) if s.settings.docx_template else None
+    document = await s.documents.compile(
+        snapshot, now, fmt, submitted_only=submitted_only, docx_template=house_style
+    )
     caption = t("overview_caption", round=snapshot.round.name)
     caption += "\n" + html.escape(document.summary)
+    other = not submitted_only
+    data = callbacks.make(Action.OVERVIEW, snapshot.round.id, list(FORMATS).index(fmt), int(other))
+    label = t.button("overview_submitted_only" if other else "overview_all")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
     outcome = await deliver_document(
         update.get_bot(),
         chat_id(update),
         document.content,
         document.filename,
         split_text(caption, 1024)[0],
+        keyboard=keyboard,
     )
     if outcome not in (Sent.SENT, Sent.UNCERTAIN):
         reply(update, t("overview_not_sent"))
+
+
+@coordinator_command(the_round)
+async def on_overview_button(
+    update: Update, context: BotContext, _active: Round, t: Catalogue
+) -> None:
+    """Sends the other version of an overview (submitted only, or all answers) it came with."""
+    query = update.callback_query
+    assert query is not None
+    callback = callbacks.parse(query.data)
+    formats = list(FORMATS)
+    valid = (
+        callback is not None
+        and len(callback.args) == 2
+        and 0 <= callback.args[0] < len(formats)
+        and callback.args[1] in (0, 1)
+    )
+    snapshot = None
+    if valid and callback is not None:
+        async with context.services.db.read() as tx:
+            snapshot = await tx.snapshot(callback.owner)
+    if snapshot is None or callback is None:
+        await acknowledge(query, t("button_expired"))
+        return
+    await acknowledge(query)
+    fmt, submitted_only = formats[callback.args[0]], bool(callback.args[1])
+    await _send_overview(update, context, snapshot, t, fmt, submitted_only=submitted_only)
 
 
 async def _preparing(update: Update) -> None:
@@ -243,4 +301,5 @@ def handlers(new: filters.BaseFilter) -> list[BaseHandler[Update, BotContext, No
         CommandHandler("merge", on_merge, filters=new),
         CommandHandler("withdraw", on_withdraw, filters=new),
         CallbackQueryHandler(on_round_selected, pattern=callbacks.pattern(Action.ROUND_SELECT)),
+        CallbackQueryHandler(on_overview_button, pattern=callbacks.pattern(Action.OVERVIEW)),
     ]

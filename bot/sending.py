@@ -110,12 +110,15 @@ async def deliver_document(
     filename: str,
     caption: str,
     *,
+    keyboard: InlineKeyboardMarkup | None = None,
     sleep: Sleep = asyncio.sleep,
 ) -> Sent:
     """Sends a document with :func:`deliver`'s retries (the same file each time)."""
 
     async def once() -> object:
-        return await bot.send_document(chat_id, content, filename=filename, caption=caption)
+        return await bot.send_document(
+            chat_id, content, filename=filename, caption=caption, reply_markup=keyboard
+        )
 
     return await _with_retries(once, chat_id, REPLY_PATIENCE, sleep)
 

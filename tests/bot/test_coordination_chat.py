@@ -311,3 +311,33 @@ async def _progress_json(bot, round_id: int) -> str:
 
     async with bot.store.read() as tx:
         return str(round_progress(await tx.snapshot(round_id)).to_json())
+
+
+async def test_a_submitted_only_overview_leaves_the_drafts_out_and_a_button_switches(
+    bot, round_with_two
+):
+    coby = bot.coordinator()
+    await coby.send("/overview md ingestuurd")
+    name, content, _ = coby.last_document
+    text = content.decode()
+    assert name.endswith("-ingestuurd.md")
+    assert "Geldstromen" in text and "Vastgoed" not in text  # Bram has not submitted
+    assert coby.buttons[-1] == "Alle antwoorden, ook concepten"
+    await coby.press("Alle antwoorden, ook concepten")
+    name, content, _ = coby.last_document
+    assert not name.endswith("-ingestuurd.md") and "Vastgoed" in content.decode()
+    assert coby.buttons[-1] == "Alleen ingestuurde antwoorden"
+    await coby.send("/overview ingestuurd docx")  # the words in any order
+    assert coby.last_document[0].endswith("-ingestuurd.docx")
+
+
+async def test_the_overview_button_refuses_colleagues_and_forged_data(bot, round_with_two):
+    round_id, alice, _ = round_with_two
+    coby = bot.coordinator()
+    await coby.send("/overview")
+    documents = len(coby.documents)
+    await coby.press_data(f"v1:ov:{round_id}:9:1")  # no format 9
+    assert coby.last_callback_answer and "verlopen" in coby.last_callback_answer
+    await alice.press_data(f"v1:ov:{round_id}:0:1")
+    assert alice.last_callback_answer and "coördinator" in alice.last_callback_answer
+    assert len(coby.documents) == documents and alice.documents == []
