@@ -35,6 +35,7 @@ from bot.handling import current
 from bot.outbox import Postman
 from bot.pacing import Pacer
 from bot.pipeline import Pipeline
+from bot.raw_updates import KeepRaw
 from bot.reminders import chat as reminder_chat
 from bot.reminders import jobs as reminder_jobs
 from bot.roles import coordinator_chats
@@ -94,11 +95,16 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    raw_updates = KeepRaw(get_updates_request)
+    builder = builder.get_updates_request(raw_updates)
     app: BotApplication = builder.build()  # type: ignore[assignment]  # PTB types the builder loosely
     app.bot_data.services = Services(
-        settings, store, clock, owns_store=store is None, documents=Documents(documents)
+        settings,
+        store,
+        clock,
+        owns_store=store is None,
+        documents=Documents(documents),
+        raw_updates=raw_updates,
     )
     _add_handlers(app)
     return app

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.documents import Documents
+from bot.raw_updates import KeepRaw
 from bot.settings import Settings
 from storage import Store
 
@@ -43,6 +44,8 @@ class Services:
     postman: Postman | None = None
     pipeline: Pipeline | None = None
     documents: Documents = field(default_factory=Documents)
+    # getUpdates' request object, which keeps the JSON of what it fetched (for the inbox).
+    raw_updates: KeepRaw = field(default_factory=KeepRaw)
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def now(self) -> datetime:
