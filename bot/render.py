@@ -222,7 +222,7 @@ class Renderer:
                 Outgoing("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
             )
         messages.append(self._review_footer(review))
-        return messages
+        return _as_one(messages)
 
     def _review_footer(self, review: ShowReview) -> Outgoing:
         if review.locked:
@@ -267,6 +267,21 @@ class Renderer:
         return Outgoing(
             self.t("confirm_submit", open_required=open_required), InlineKeyboardMarkup(rows)
         )
+
+
+# A review with more buttons than this stays one message per theme: a long keyboard under one
+# message is harder to use on a phone than a keyboard under each theme.
+ONE_MESSAGE_BUTTONS = 24
+
+
+def _as_one(messages: list[Outgoing]) -> list[Outgoing]:
+    """Joins the review's messages into one (one ping, one keyboard) when that fits Telegram."""
+    text = "\n\n".join(m.text for m in messages)
+    rows = [row for m in messages if m.keyboard for row in m.keyboard.inline_keyboard]
+    buttons = sum(len(row) for row in rows)
+    if units(text) > LIMIT or buttons > ONE_MESSAGE_BUTTONS:
+        return messages
+    return [Outgoing(text, InlineKeyboardMarkup(rows) if rows else None)]
 
 
 def with_note(text: str, messages: list[Outgoing]) -> list[Outgoing]:

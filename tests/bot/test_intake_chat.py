@@ -377,3 +377,28 @@ async def test_review_then_back_returns_to_where_the_colleague_was(bot, alice):
     assert "Thema 1/2 · Aanpak ondermijning — vraag 2/3" in alice.last_reply
     await alice.send("Politie")
     assert "vraag 3/3" in alice.last_reply
+
+
+async def test_the_last_answer_and_the_review_come_as_one_message(bot, alice):
+    for text in ("Inhoud", "Politie"):
+        await alice.send(text)
+    await alice.press("1. prioriteit")
+    for text in ("Overlast", "Halt"):
+        await alice.send(text)
+    before = len(alice.replies)
+    await alice.press("3. beheersniveau")
+    (review,) = alice.replies[before:]
+    assert review.shown.startswith("✓ Bewaard.") and "Overzicht van je antwoorden" in review.shown
+    assert "Aanpak ondermijning" in review.shown and "Regie op jeugd" in review.shown
+    assert "Wijzig 2.3 Welk niveau stel je voor?" in alice.buttons and "Insturen" in alice.buttons
+
+
+async def test_a_review_too_big_for_one_message_comes_per_theme(bot):
+    round_id = await bot.create_round("ivp")  # seven themes, seven questions each
+    themes = ["wijkaanpak", "woonoverlast", "openbare-ruimte", "jeugd"]
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {await bot.invite(round_id, 'Alice', themes)}")
+    await alice.send("/review")
+    review = [m for m in alice.new_replies]
+    assert len(review) == len(themes) + 1  # one per theme and the footer: 28 edit buttons
+    assert all(len(m.text) <= 4096 for m in review)
