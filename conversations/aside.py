@@ -9,9 +9,10 @@ open questions, or "add to an answer". Pure functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
+from conversations import navigation
 from conversations.answers import clean_text, normalise_answer
 from conversations.decisions import (
     EXPIRED,
@@ -118,10 +119,9 @@ def place(
     target: int,
     *,
     add: bool,
-    follow_up: Callable[[IntakeState, int], Decision],
 ) -> Decision:
     """Puts kept text ``note_id`` under slot ``target``: as its answer, or added to it, then
-    goes on where the colleague was (``follow_up``: the engine's review or next question)."""
+    goes on where the colleague was (the review, or the next question)."""
     note = find(state, note_id)
     if note is None or not 0 <= target < len(state.slots):
         return EXPIRED
@@ -151,7 +151,7 @@ def place(
         "aside_added" if add else "aside_placed",
         {"question": question.text, "theme": theme.title if theme else ""},
     )
-    follow = follow_up(placed, target)
+    follow = navigation.follow_up(placed, target)
     replies: tuple[Reply, ...] = (done, *follow.replies)
     if remaining:
         nxt = remaining[0]

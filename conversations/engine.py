@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from conversations import aside
+from conversations import aside, navigation
 from conversations.answers import clean_text, normalise_answer
 from conversations.decisions import (
     EXPIRED,
-    Ask,
     ConfirmSubmit,
     Decision,
     MarkSubmitted,
@@ -33,7 +32,6 @@ from conversations.decisions import (
     ReviewItem,
     SaveAnswer,
     SetThemes,
-    ShowReview,
 )
 from conversations.events import (
     AddAside,
@@ -55,7 +53,7 @@ from conversations.events import (
     ToggleTheme,
     WhereAside,
 )
-from conversations.progress import count_progress
+from conversations.navigation import status_note
 from conversations.slots import SlotRef, question_of
 from conversations.state import (
     MAX_ANSWER_CHARS,
@@ -106,7 +104,7 @@ def start(state: IntakeState) -> Decision:
         return Decision(
             changes=(MoveTo(Mode.PICKING, None),), replies=(PickThemes(state.theme_keys),)
         )
-    return _resume(state)
+    return navigation.resume(state)
 
 
 def decide(state: IntakeState, event: Event) -> Decision:
@@ -144,13 +142,13 @@ def decide(state: IntakeState, event: Event) -> Decision:
         case Choose(at=at, option=option):
             return _on_choose(state, at, option)
         case Review():
-            return _review(state)
+            return navigation.review(state)
         case Edit(at=at):
             return _on_edit(state, at)
         case Submit(confirmed=confirmed):
             return _on_submit(state, confirmed)
         case Continue(welcome_back=welcome_back):
-            decision = _resume(state)
+            decision = navigation.resume(state)
             if welcome_back:
                 return Decision(decision.changes, (Note("welcome_back"), *decision.replies))
             return decision
@@ -163,16 +161,16 @@ def decide(state: IntakeState, event: Event) -> Decision:
         case MessageEdited(slot=slot, part=part, text=text):
             return _on_message_edited(state, slot, part, text)
         case PlaceAside(note=note, target=target):
-            return aside.place(state, note, target, add=False, follow_up=_follow_up)
+            return aside.place(state, note, target, add=False)
         case AddAside(note=note, target=target):
-            return aside.place(state, note, target, add=True, follow_up=_follow_up)
+            return aside.place(state, note, target, add=True)
         case ShowAddTargets(note=note):
             if aside.find(state, note) is None:
                 return EXPIRED
             return Decision(replies=(aside.choose_add_target(state, note),))
         case WhereAside():
             if not state.aside:
-                return _follow_up(state)
+                return navigation.follow_up(state)
             first = state.aside[0]
             return Decision(replies=(aside.ask_where(state, first.id, first.text),))
     raise TypeError(f"unknown event {event!r}")  # pragma: no cover - the union is exhaustive
@@ -185,121 +183,12 @@ def _not_from_a_button(event: Event) -> bool:
     return isinstance(event, Text | Review | Submit)
 
 
-def status_note(state: IntakeState) -> Note:
-    """Returns the progress line: answered of total, open required, submitted."""
-    progress = count_progress(
-        state.template, state.theme_keys, state.answers, submitted=state.submitted
-    )
-    return Note(
-        "status_submitted" if progress.submitted else "status",
-        {
-            "answered": progress.answered,
-            "total": progress.total,
-            "open_required": progress.open_required,
-            "themes": len(progress.themes),
-        },
-    )
-
-
-def _ask(state: IntakeState, index: int, *, append_target: int | None = None) -> Ask:
-    slots = state.slots
-    slot = slots[index]
-    theme_no = state.theme_keys.index(slot.theme_key) + 1
-    questions = state.template.questions_for(slot.theme_key)
-    question_no = next(i for i, q in enumerate(questions, 1) if q.key == slot.question_key)
-    answer = state.answers.get(slot)
-    return Ask(
-        index=index,
-        slot=slot,
-        theme_no=theme_no,
-        theme_count=len(state.theme_keys),
-        question_no=question_no,
-        question_count=len(questions),
-        current=answer.text if answer else None,
-        append_target=append_target,
-        editing=state.mode is Mode.EDITING,
-    )
-
-
-def _ask_at(state: IntakeState, index: int, mode: Mode = Mode.ASKING, **kw: int | None) -> Decision:
-    moved = replace(state, mode=mode, cursor=state.slots[index])
-    return Decision(
-        changes=(MoveTo(mode, state.slots[index]),), replies=(_ask(moved, index, **kw),)
-    )
-
-
-def _next_open(state: IntakeState, after: int) -> int | None:
-    """Returns the first unanswered slot after ``after``, or None."""
-    slots = state.slots
-    return next((i for i in range(after + 1, len(slots)) if slots[i] not in state.answers), None)
-
-
-def _advance(
-    state: IntakeState,
-    answers: Mapping[SlotRef, StoredAnswer],
-    after: int,
-    *,
-    append_target: int | None = None,
-) -> Decision:
-    """After slot ``after`` is done: ask the next open question, or show the review."""
-    updated = replace(state, answers=answers, mode=Mode.ASKING)
-    nxt = _next_open(updated, after)
-    if nxt is None:
-        return _review(updated)
-    return _ask_at(updated, nxt, append_target=append_target)
-
-
-def _resume(state: IntakeState) -> Decision:
-    index = state.index(state.cursor)
-    if state.mode in (Mode.ASKING, Mode.EDITING, Mode.APPENDING) and index is not None:
-        mode = Mode.ASKING if state.mode is Mode.APPENDING else state.mode
-        return _ask_at(state, index, mode)
-    if state.mode is Mode.REVIEW or state.submitted:
-        open_required = state.open_required()
-        if open_required:
-            # "Continue" from the review means: on with what is still open. Also after
-            # submitting: reminders nudge about open questions, so Continue must reach them.
-            return _ask_at(state, state.slots.index(open_required[0]))
-        return _review(state)
-    first_open = _next_open(state, -1)
-    if first_open is None:
-        return _review(state)
-    return _ask_at(state, first_open)
-
-
-def _review(state: IntakeState) -> Decision:
-    items = tuple(
-        ReviewItem(
-            index=i,
-            slot=slot,
-            answer=state.answers[slot].text if slot in state.answers else None,
-            required=question_of(state.template, slot).required,
-        )
-        for i, slot in enumerate(state.slots)
-    )
-    show = ShowReview(
-        items, len(state.open_required()), state.submitted, state.locked, len(state.aside)
-    )
-    # The cursor stays: "back" from the review returns to the question the colleague was at.
-    return Decision(changes=(MoveTo(Mode.REVIEW, state.cursor),), replies=(show,))
-
-
-def _current_index(state: IntakeState, at: int | None) -> int | None:
-    """Returns the cursor's index if a button made for slot ``at`` is still current."""
-    if state.mode not in (Mode.ASKING, Mode.EDITING, Mode.APPENDING):
-        return None
-    index = state.index(state.cursor)
-    if index is None or (at is not None and at != index):
-        return None
-    return index
-
-
 def _on_text(state: IntakeState, text: str, message_id: int | None) -> Decision:
     if state.mode is Mode.REVIEW:
         return aside.keep_and_ask(state, text, message_id)
     index = state.index(state.cursor)
     if index is None:
-        return _resume(state)
+        return navigation.resume(state)
     slot = state.slots[index]
     question = question_of(state.template, slot)
     if state.mode is Mode.APPENDING:
@@ -307,7 +196,7 @@ def _on_text(state: IntakeState, text: str, message_id: int | None) -> Decision:
     value = normalise_answer(question, text)
     if value is None:
         if question.kind is QuestionKind.CHOICE:
-            return Decision(replies=(Note("choose_an_option"), _ask(state, index)))
+            return Decision(replies=(Note("choose_an_option"), navigation.ask(state, index)))
         return Decision(replies=(Note("empty_answer"),))
     if len(value) > MAX_ANSWER_CHARS:
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
@@ -330,9 +219,9 @@ def _after_save(
     saved = Note("saved_submitted" if state.submitted else "saved")
     if state.mode is Mode.EDITING:
         updated = replace(state, answers=answers, mode=Mode.REVIEW)
-        review = _review(updated)
+        review = navigation.review(updated)
         return Decision((save, *review.changes), (saved, *review.replies))
-    nxt = _advance(state, answers, index, append_target=index if appendable else None)
+    nxt = navigation.advance(state, answers, index, append_target=index if appendable else None)
     return Decision((save, *nxt.changes), (saved, *nxt.replies))
 
 
@@ -348,43 +237,45 @@ def _append_text(
         return Decision(replies=(Note("too_long", {"limit": MAX_ANSWER_CHARS}),))
     save = SaveAnswer(slot, parts, AnswerSource.APPEND, message_id, part=len(parts) - 1)
     answers = {**state.answers, slot: StoredAnswer(parts)}
-    nxt = _advance(state, answers, index, append_target=index)
+    nxt = navigation.advance(state, answers, index, append_target=index)
     return Decision((save, *nxt.changes), (Note("appended"), *nxt.replies))
 
 
 def _on_skip(state: IntakeState, at: int | None) -> Decision:
-    index = _current_index(state, at)
+    index = navigation.current_index(state, at)
     if index is None:
-        return EXPIRED if at is not None else _resume(state)
+        return EXPIRED if at is not None else navigation.resume(state)
     if state.mode is Mode.EDITING:
-        return _review(state)
+        return navigation.review(state)
     if state.mode is Mode.APPENDING:
-        return _advance(state, state.answers, index)
+        return navigation.advance(state, state.answers, index)
     if state.slots[index] in state.answers and index + 1 < len(state.slots):
         # Keeping an answer while walking back through them: on to the very next question.
-        nxt = _ask_at(state, index + 1)
+        nxt = navigation.ask_at(state, index + 1)
         return Decision(nxt.changes, (Note("kept"), *nxt.replies))
     note = Note("kept" if state.slots[index] in state.answers else "skipped")
-    nxt = _advance(state, state.answers, index)
+    nxt = navigation.advance(state, state.answers, index)
     return Decision(nxt.changes, (note, *nxt.replies))
 
 
 def _on_back(state: IntakeState, at: int | None) -> Decision:
-    index = _current_index(state, at)
+    index = navigation.current_index(state, at)
     if index is None:
         if at is not None:
             return EXPIRED
         if state.mode is Mode.REVIEW and state.slots:
             came_from = state.index(state.cursor)
-            return _ask_at(state, len(state.slots) - 1 if came_from is None else came_from)
-        return _resume(state)
+            return navigation.ask_at(
+                state, len(state.slots) - 1 if came_from is None else came_from
+            )
+        return navigation.resume(state)
     if index == 0:
-        return Decision(replies=(Note("at_first_question"), _ask(state, 0)))
-    return _ask_at(state, index - 1)
+        return Decision(replies=(Note("at_first_question"), navigation.ask(state, 0)))
+    return navigation.ask_at(state, index - 1)
 
 
 def _on_append(state: IntakeState, at: int, target: int) -> Decision:
-    index = _current_index(state, at)
+    index = navigation.current_index(state, at)
     slots = state.slots
     if index is None or state.mode is not Mode.ASKING or not 0 <= target < len(slots):
         return EXPIRED
@@ -397,7 +288,7 @@ def _on_append(state: IntakeState, at: int, target: int) -> Decision:
 
 
 def _on_choose(state: IntakeState, at: int, option: int) -> Decision:
-    index = _current_index(state, at)
+    index = navigation.current_index(state, at)
     if index is None:
         return EXPIRED
     slot = state.slots[index]
@@ -414,7 +305,7 @@ def _on_choose(state: IntakeState, at: int, option: int) -> Decision:
 def _on_edit(state: IntakeState, at: int) -> Decision:
     if not 0 <= at < len(state.slots):
         return EXPIRED
-    return _ask_at(replace(state, mode=Mode.EDITING), at, Mode.EDITING)
+    return navigation.ask_at(replace(state, mode=Mode.EDITING), at, Mode.EDITING)
 
 
 def _on_submit(state: IntakeState, confirmed: bool) -> Decision:
@@ -444,8 +335,8 @@ def _on_confirm_themes(state: IntakeState) -> Decision:
     if not state.theme_keys:
         return Decision(replies=(Note("pick_at_least_one"), PickThemes(())))
     asking = replace(state, mode=Mode.ASKING)
-    first = _next_open(asking, -1)
-    nxt = _review(asking) if first is None else _ask_at(asking, first)
+    first = navigation.next_open(asking, -1)
+    nxt = navigation.review(asking) if first is None else navigation.ask_at(asking, first)
     replies: tuple[Reply, ...] = (
         Note("themes_chosen", {"count": len(state.theme_keys)}),
         *nxt.replies,
@@ -477,14 +368,3 @@ def _on_message_edited(state: IntakeState, slot: SlotRef, part: int, text: str) 
             Note("edit_saved", {"question": question.text, "theme": title.title if title else ""}),
         ),
     )
-
-
-def _follow_up(state: IntakeState, placed: int | None = None) -> Decision:
-    """Where the colleague goes on after a kept text found its place (slot ``placed``): back
-    to the review, on to the next question when it answered the one being asked, or back to
-    the question they were at."""
-    if state.mode is Mode.REVIEW:
-        return _review(state)
-    if placed is not None and placed == state.index(state.cursor) and state.mode is Mode.ASKING:
-        return _advance(state, state.answers, placed)
-    return _resume(state)
