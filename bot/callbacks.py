@@ -33,6 +33,9 @@ class Action(StrEnum):
     AWAY = "aw"  # away: arg = the return date (date.toordinal())
     REMIND_CONFIRM = "rm"  # coordinator: send reminders now (owner = round)
     ROUND_SELECT = "rs"  # coordinator: make a round the active one
+    WITHDRAW_CONFIRM = "wd"  # coordinator: take someone out (owner = round, arg = invite id)
+    WITHDRAW_SELF = "wm"  # colleague: erase my own input (owner = participant)
+    CLOSE_CONFIRM = "cl"  # coordinator: close the round (owner = round)
 
 
 @dataclass(frozen=True)
