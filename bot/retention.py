@@ -1,6 +1,10 @@
 """The retention period, kept by the running bot: a closed round whose period has passed is
 purged (``Store.purge``: personal data erased, the file scrubbed, the audit trail told that
 the bot did it). PTB's JobQueue only wakes the bot up; what is due is read from the store.
+
+Every tick also scrubs the database: what was deleted since (a stranger's update, text sent
+to a closed round, a handled update's content) is overwritten in the file as it is deleted,
+but older copies of those pages wait in the write-ahead log until a checkpoint empties it.
 """
 
 from __future__ import annotations
@@ -39,9 +43,17 @@ async def purge_expired(s: Services, now: datetime) -> list[Purge]:
     return done
 
 
+async def tick(s: Services, now: datetime) -> list[Purge]:
+    """What the bot does every hour: purges what is due, then scrubs the database files."""
+    purged = await purge_expired(s, now)
+    if not purged:  # a purge has just scrubbed
+        await s.db.scrub()
+    return purged
+
+
 async def _on_tick(context: BotContext) -> None:
     try:
-        await purge_expired(context.services, context.services.now())
+        await tick(context.services, context.services.now())
     except Exception:  # the next tick tries again
         log.exception("purging rounds past their retention period failed")
 

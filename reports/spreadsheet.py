@@ -169,7 +169,7 @@ def _kept(sheet: Sheet, overview: Overview) -> None:
     sheet.header([lab["theme"], lab["question"], lab["answer_count"]])
     for kept in overview.kept:
         sheet.row([kept.theme.title, kept.question, kept.answers], centre=(2,))
-    sheet.row([purged_notice(overview, catalogue(overview.language))])
+    sheet.row([f"{lab['purged_heading']}. {purged_notice(overview, catalogue(overview.language))}"])
 
 
 def _answers(sheet: Sheet, overview: Overview) -> None:
