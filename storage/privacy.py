@@ -45,8 +45,9 @@ class PrivacyWrites(PrivacyReads, Protocol):
 
     async def withdraw_participant(self, participant_id: int, now: datetime) -> Erased | None:
         """Withdraws a participant and erases their input (answers, versions, message links,
-        reminder claims); returns what was erased, or None when they had withdrawn already
-        (or do not exist). ``withdraw_by_invite`` and ``withdraw`` erase the same way."""
+        reminder claims, and the replies to their chat still in the outbox, which may quote
+        answers); returns what was erased, or None when they had withdrawn already (or do
+        not exist). ``withdraw_by_invite`` and ``withdraw`` erase the same way."""
         ...
 
     async def close_round(self, round_id: int, now: datetime) -> bool:

@@ -22,6 +22,7 @@ from storage.records import (
     Erased,
     Kept,
     KeptCount,
+    Lane,
     Participation,
     PersonalData,
     Purge,
@@ -55,8 +56,8 @@ INVENTORY: Mapping[str, str] = {
     "partner_merges": "partner names typed by colleagues; erased by a purge",
     "inbox": "updates received: content until handled, then chat and message id for two "
     "days; a purge erases the rows of the round's chats",
-    "outbox": "messages waiting to be sent (their text); a purge erases those to chats "
-    "that belong to nobody else",
+    "outbox": "messages waiting to be sent (their text); a withdrawal erases the replies "
+    "waiting for that chat, a purge all messages to chats that belong to nobody else",
     "audit_log": "who withdrew, closed or purged what; a purge keeps action and role only",
 }
 
@@ -107,6 +108,13 @@ class ErasureQueries(Queries):
             )
         await self._run("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
         await self._run("DELETE FROM reminder_claims WHERE participant_id = ?", (participant_id,))
+        # Replies waiting to go out (a send that failed, or one just sent and not yet noted)
+        # can quote answers: they go too. Bulk messages (announcements) never quote any.
+        await self._run(
+            "DELETE FROM outbox WHERE lane = ? AND chat_id IN"
+            " (SELECT chat_id FROM participants WHERE id = ?)",
+            (Lane.REPLY.value, participant_id),
+        )
         await self._run(
             "UPDATE participants SET withdrawn = 1, withdrawn_at = COALESCE(withdrawn_at, ?),"
             " cursor_theme = NULL, cursor_question = NULL, paused_until = NULL,"

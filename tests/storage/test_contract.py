@@ -570,6 +570,9 @@ async def test_withdrawing_erases_the_input_and_keeps_that_one_took_part(store):
     await answered(store, alice, "A1", "A2")
     await answered(store, bram, "B1")
     async with store.write() as tx:
+        await tx.queue_messages(1001, [Letter("Je antwoord: A1")], Lane.REPLY, NOW)
+        await tx.queue_messages(1001, [Letter("De deadline is verplaatst")], Lane.BULK, NOW)
+        await tx.queue_messages(1002, [Letter("Je antwoord: B1")], Lane.REPLY, NOW)
         erased = await tx.withdraw_participant(alice.id, NOW + timedelta(hours=1))
         assert await tx.withdraw_participant(alice.id, NOW) is None  # once
         assert await tx.withdraw_participant(9999, NOW) is None
@@ -582,6 +585,9 @@ async def test_withdrawing_erases_the_input_and_keeps_that_one_took_part(store):
         assert await tx.reminder_outcomes(alice.id) == {}
         assert len(await tx.answers_of(bram.id)) == 1  # nobody else's
         assert await tx.answer_for_message(1002, 100) is not None
+        # A reply waiting for her chat may quote her answers; an announcement never does.
+        assert [m.text for m in await tx.pending_messages(Lane.REPLY)] == ["Je antwoord: B1"]
+        assert [m.chat_id for m in await tx.pending_messages(Lane.BULK)] == [1001]
     assert gone.withdrawn and gone.withdrawn_at == NOW + timedelta(hours=1)
     assert gone.name == "Alice" and gone.cursor is None
 
