@@ -41,9 +41,13 @@ def progress_counts(progress: RoundProgress | None, t: Catalogue) -> str:
 
 
 def progress_text(progress: RoundProgress, t: Catalogue, zone: tzinfo | None = None) -> str:
-    """Returns progress as Telegram HTML: one line per colleague, then one per theme.
+    """Returns progress as Telegram HTML: one line per colleague, then one per theme; for a
+    purged round only what the purge kept, naming nobody.
 
     ``zone`` is where the dates of closing and purging are read (default: UTC)."""
+    if progress.purged_at is not None:
+        state = "\n".join(_round_state(progress, t, zone or UTC))
+        return t("progress_title", round=progress.round_name, counts=Markup(state)).rstrip()
     lines = [
         t(
             "progress_title",

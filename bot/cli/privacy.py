@@ -102,8 +102,6 @@ async def close(console: Console, store: Store, args: argparse.Namespace) -> int
     console.say("close_done", round=after.id, name=after.name)
     console.say("update_told", count=told)
     say_plan(console, after)
-    if after.retention_days is None:
-        console.say("close_purge_hint", round=after.id)
     return 0
 
 

@@ -144,20 +144,19 @@ def describe(round_: Round) -> dict[str, Any]:
 
 
 def say_plan(console: Console, round_: Round) -> None:
-    """Prints the deadline and when reminders go out, in words."""
+    """Prints the deadline, when reminders go out and how long the round is kept, in words;
+    for a closed round that it is closed, and how long it is kept."""
+    if round_.closed_at is not None:
+        closed = round_.closed_at.astimezone(console.settings.zone).date()
+        console.say("plan_closed", round=round_.id, date=console.date(closed))
+        _say_kept(console, round_)
+        return
     if round_.deadline is None:
         console.say("plan_no_deadline", round=round_.id)
     else:
         console.say("plan_deadline", deadline=console.date(round_.deadline))
-    if round_.retention_days is None:
-        console.say("plan_keep_by_hand", round=round_.id)
-    else:
-        console.say("plan_keep_days", count=round_.retention_days)
+    _say_kept(console, round_)
     policy = round_.template.reminders
-    if round_.closed_at is not None:
-        closed = round_.closed_at.astimezone(console.settings.zone).date()
-        console.say("plan_closed", round=round_.id, date=console.date(closed))
-        return
     if not (round_.reminders_enabled and policy.enabled):
         console.say("plan_reminders_off", round=round_.id)
         return
@@ -173,6 +172,13 @@ def say_plan(console: Console, round_: Round) -> None:
         # "1 werkdag", but "3 en 1 werkdagen": the plural follows the largest number.
         parts.append(console.text("plan_before", days=joined, count=max(before)))
     console.say("plan_reminders", hour=policy.hour, plan=", ".join(parts))
+
+
+def _say_kept(console: Console, round_: Round) -> None:
+    if round_.retention_days is None:
+        console.say("plan_keep_by_hand", round=round_.id)
+    else:
+        console.say("plan_keep_days", count=round_.retention_days)
 
 
 async def listing(console: Console, store: Store) -> int:

@@ -81,11 +81,12 @@ def test_close_asks_on_a_terminal_and_needs_yes_anywhere_else(cli, monkeypatch):
     monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
     code, out, err = cli("round", "close", "--round", "1")
     assert code == 1 and "Nothing was done." in out
-    assert "Close round 1 (R)?" in err and "2 colleagues with open questions" in err
+    assert "Close round 1 (R)?" in err and "2 colleagues with open questions are told" in err
     assert cli.json("round", "list")[0]["closed"] is None
     monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
     out = cli.ok("round", "close", "--round", "1")
     assert "Round 1 (R) is closed." in out and "purge --round 1" in out
+    assert "Deadline:" not in out  # a closed round takes no answers: its deadline is past news
 
 
 def test_close_tells_colleagues_with_open_questions_once_through_the_running_bot(cli):
@@ -136,7 +137,7 @@ def test_purge_is_refused_for_an_open_round_and_erases_everyone_from_a_closed_on
     assert progress["colleagues"] == [] and progress["withdrawn"] == []
     assert progress["kept"] == {"colleagues": 1, "submitted": 0} and progress["purged"]
     shown = cli.ok("progress", "--round", "1")
-    assert "Erased on" in shown and "1 participants, 0 submitted" in shown
+    assert "Erased on" in shown and "1 participant, 0 submitted" in shown
     for fmt, spec in FORMATS.items():
         path = tmp_path / f"report{spec.extension}"
         cli.ok("report", "--round", "1", "--output", str(path))
@@ -162,7 +163,7 @@ def test_purge_is_refused_for_an_open_round_and_erases_everyone_from_a_closed_on
     }
     lines = cli.ok("audit", "--round", "1").splitlines()
     assert "(name erased) (#2)" not in lines[0] and "took (name erased) out" in lines[0]
-    assert "erased the round: 2 participants, 3 invitations, 1 answers" in lines[2]
+    assert "erased the round: 2 participants, 3 invitations, 1 answer" in lines[2]
 
     again = cli.json("purge", "--round", "1", "--yes")
     assert again["already"] and again["scrubbed"]
@@ -194,7 +195,7 @@ def test_the_audit_trail_names_who_did_what_until_a_purge(cli, monkeypatch):
     ]
     assert entries[0]["detail"] == {"answers": 1} and entries[1]["detail"] == {"days": 30}
     shown = cli.ok("audit", "--round", "1")
-    assert "command line ops-marja: took Bram (#2) out of the round, 1 answers erased" in shown
+    assert "command line ops-marja: took Bram (#2) out of the round, 1 answer erased" in shown
     assert "retention period: 30 days after closing" in shown
     assert json.loads(json.dumps(entries))  # plain JSON
 
