@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import coordination, handlers, roster_chat
+from bot import coordination, handlers, privacy_chat, retention, roster_chat
 from bot.context import BotApplication, BotContext
 from bot.documents import Documents, Worker
 from bot.handling import current
@@ -49,7 +49,17 @@ log = logging.getLogger(__name__)
 
 # A token is required by PTB's builder; with a stand-in Bot API any well-formed one works.
 PLACEHOLDER_TOKEN = "123456:themabot-placeholder"
-COLLEAGUE_COMMANDS = ("start", "help", "status", "review", "skip", "back")
+COLLEAGUE_COMMANDS = (
+    "start",
+    "help",
+    "status",
+    "review",
+    "skip",
+    "back",
+    "privacy",
+    "mydata",
+    "withdraw",  # a coordinator's too: /withdraw NAME
+)
 COORDINATOR_COMMANDS = (
     "progress",
     "overview",
@@ -60,7 +70,7 @@ COORDINATOR_COMMANDS = (
     "rounds",
     "partners",
     "merge",
-    "withdraw",
+    "close",
 )
 
 
@@ -128,6 +138,7 @@ def _add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("review", handlers.on_review, filters=new))
     app.add_handlers(coordination.handlers(new))
     app.add_handlers(roster_chat.handlers(new))
+    app.add_handlers(privacy_chat.handlers(new))
     app.add_handlers(reminder_chat.handlers())
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -150,6 +161,7 @@ async def _post_init(app: BotApplication) -> None:
     s.pipeline = Pipeline(app, s.store, s.postman, s.clock)
     await _set_commands(app, s)
     reminder_jobs.schedule(app)
+    retention.schedule(app)
 
 
 async def _set_commands(app: BotApplication, s: Services) -> None:

@@ -38,6 +38,9 @@ class Action(StrEnum):
     ADD_TARGETS = "al"  # offer the answers a kept text can be added to: arg = note
     WHERE_ASIDE = "wh"  # ask again where the oldest kept text belongs
     OVERVIEW = "ov"  # coordinator: an overview again (owner = round): format, submitted only
+    WITHDRAW_CONFIRM = "wd"  # coordinator: take someone out (owner = round, arg = invite id)
+    WITHDRAW_SELF = "wm"  # colleague: erase my own input (owner = participant)
+    CLOSE_CONFIRM = "cl"  # coordinator: close the round (owner = round)
 
 
 @dataclass(frozen=True)

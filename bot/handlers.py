@@ -82,8 +82,12 @@ async def on_start(update: Update, context: BotContext) -> None:
     now = s.now()
     async with s.db.write() as tx:
         invite = await tx.invite_by_token(token)
+        round_ = await tx.get_round(invite.round_id) if invite else None
         if invite is None or invite.used_by not in (None, user_id(update)):
             refusal = t("bad_token" if invite is None else "token_used")
+        elif round_ is not None and round_.closed:
+            # An invite of a closed round opens nothing: nobody joins, nothing is stored.
+            refusal = catalogue(round_.template.language)("invite_round_closed", round=round_.name)
         else:
             refusal = None
             if await first_time(tx, update, now):

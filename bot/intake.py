@@ -120,9 +120,16 @@ async def run(
     *,
     chat_id: int | None = None,
 ) -> Outcome:
-    """Decides ``event`` (None: start or resume) for a participant, commits, returns replies."""
+    """Decides ``event`` (None: start or resume) for a participant, commits, returns replies.
+
+    In a closed round nothing is decided or stored: whatever came is answered with "this
+    round is closed" (before the engine sees it, so no text of it is kept anywhere).
+    """
     round_ = await tx.get_round(participant.round_id)
     assert round_ is not None  # a foreign key guarantees it
+    if round_.closed:
+        text = catalogue(participant.language)("round_closed", round=round_.name)
+        return Outcome(chat_id if chat_id is not None else participant.chat_id, [Outgoing(text)])
     state = await load_state(tx, participant, round_, now, zone)
     decision = engine.start(state) if event is None else engine.decide(state, event)
     if decision is engine.EXPIRED:

@@ -111,8 +111,19 @@ def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[Answer
 
 
 def render_html(overview: Overview) -> bytes:
-    """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets."""
+    """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets.
+
+    A purged round gets a page that says so, with the counts that are left and no name.
+    """
     t = catalogue(overview.language)
+    if overview.purged:
+        page = environment.get_template("purged.html.j2").render(
+            overview=overview,
+            L=t.labels,
+            language=overview.language,
+            notice=wording.purged_notice(overview, t),
+        )
+        return page.encode("utf-8")
     page = environment.get_template("overview.html.j2").render(
         overview=overview,
         L=t.labels,

@@ -79,6 +79,15 @@ class PartnerMatrix:
 
 
 @dataclass(frozen=True)
+class KeptRow:
+    """A purged round's count for one question of one theme, as the documents list it."""
+
+    theme: ThemeRef
+    question: str  # the question's text
+    answers: int
+
+
+@dataclass(frozen=True)
 class Overview:
     """The compiled overview of one round at one moment."""
 
@@ -97,6 +106,16 @@ class Overview:
     priorities: PriorityPicture
     coverage: Coverage
     submitted_only: bool = False  # True: drafts are left out of this version
+    closed_at: datetime | None = None  # in the overview's zone
+    purged_at: datetime | None = None  # a purged round: nothing but ``kept`` is left
+    kept: tuple[KeptRow, ...] = ()  # per theme and question, in template order
+    kept_colleagues: int = 0
+    kept_submitted: int = 0
+
+    @property
+    def purged(self) -> bool:
+        """True for a purged round: the documents say so and show only the counts."""
+        return self.purged_at is not None
 
     def answers(self) -> list[tuple[ThemeSection, QuestionSection, AnswerEntry]]:
         """Every answer with its theme and question, in document order."""
@@ -140,6 +159,7 @@ def build_overview(
     """Compiles a round's snapshot into an Overview.
 
     Every theme of the template gets a section, in template order, with or without input.
+    A purged round has no answers and nobody in it: its overview carries what the purge kept.
     Answers of withdrawn colleagues, and answers to themes or questions the template does not
     know, are left out; with ``submitted_only`` so are the answers of colleagues who have not
     submitted (progress still counts everyone). When ``now`` carries a time zone, every time in
@@ -170,6 +190,14 @@ def build_overview(
     sections = tuple(build.section(theme, by_slot) for theme in template.themes)
     matrix, partner_counts = _partner_matrix(sections, registry)
     progress = round_progress(snapshot)
+    kept = snapshot.kept
+    kept_rows = tuple(
+        KeptRow(ThemeRef(theme.key, theme.title), q.text, kept.answers(theme.key, q.key))
+        for theme in template.themes
+        for q in template.questions_for(theme.key)
+        if kept is not None
+    )
+    closed, purged = snapshot.round.closed_at, snapshot.round.purged_at
     return Overview(
         round_id=snapshot.round.id,
         round_name=snapshot.round.name,
@@ -193,6 +221,11 @@ def build_overview(
         priorities=priority_picture(sections, partner_counts),
         coverage=coverage(template, progress),
         submitted_only=submitted_only,
+        closed_at=local(closed) if closed else None,
+        purged_at=local(purged) if purged else None,
+        kept=kept_rows,
+        kept_colleagues=kept.colleagues if kept else 0,
+        kept_submitted=kept.submitted if kept else 0,
     )
 
 
@@ -333,6 +366,7 @@ class _SectionBuilder:
             status=SUBMITTED if person.submitted_at is not None else DRAFT,
             partners=mentions,
             option=match_option(question, answer.text) if question.options else None,
+            versions=answer.versions,
         )
 
 

@@ -63,7 +63,7 @@ async def progress(console: Console, store: Store, args: argparse.Namespace) -> 
 
     result = round_progress(await snapshot(console, store, args.round))
     console.json(result.to_json())
-    console.line(plain(progress_text(result, console.t)))
+    console.line(plain(progress_text(result, console.t, console.settings.zone)))
     return 0
 
 

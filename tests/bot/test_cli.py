@@ -170,6 +170,7 @@ def test_withdraw_a_colleague_or_an_unopened_invite(db, capsys):
         "round": 1,
         "withdrawn": "Alice",
         "invite": 1,
+        "answers_erased": 0,
     }
     assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
     assert main(["withdraw", "--round", "1", "--name", "Alice"]) == 2

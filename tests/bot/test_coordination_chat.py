@@ -285,14 +285,20 @@ async def test_withdraw_takes_a_colleague_out_and_stops_an_unopened_link(bot, ro
     carla_token = await bot.invite(round_id, "Ca rla", ["jeugd"])  # a second, odd name
     coby = bot.coordinator()
     await coby.send("/withdraw bram")
+    assert "De 2 antwoorden en de hele geschiedenis ervan worden gewist" in coby.last_reply
+    await coby.press("Ja, uit de ronde halen en wissen")
     assert "Bram</b> doet niet meer mee" in coby.replies[-1].text
+    assert "de 2 antwoorden en de geschiedenis ervan zijn gewist" in coby.last_reply
     await coby.send('/withdraw "Ca  rla"')
-    assert "doet niet meer mee" in coby.last_reply
+    await coby.press("Ja, uitnodiging intrekken")
+    assert "is ingetrokken" in coby.last_reply
     await coby.send("/withdraw Nobody")
     assert "Niemand met de naam Nobody" in coby.last_reply
 
     await coby.send("/progress")
-    assert "Bram" not in coby.last_reply and "Ca rla" not in coby.last_reply
+    # Bram shows as withdrawn, without anything he gave; the withdrawn invite is gone.
+    assert "Teruggetrokken, zonder inhoud (1): Bram (#2)" in coby.last_reply
+    assert "Vastgoed" not in coby.last_reply and "Ca rla" not in coby.last_reply
     await coby.send("/overview md")
     assert b"Vastgoed" not in coby.last_document[1]  # Bram's answer left the overview
 
