@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks, intake
@@ -346,7 +346,7 @@ async def _edit_in_place(update: Update, message: Outgoing) -> None:
     assert update.callback_query is not None
     try:
         await update.callback_query.edit_message_text(message.text, reply_markup=message.keyboard)
-    except (BadRequest, NetworkError) as exc:  # "message is not modified", old messages: harmless
+    except (BadRequest, NetworkError, RetryAfter) as exc:  # "not modified", old messages, 429
         log.debug("could not edit message in place: %s", exc)
 
 

@@ -385,6 +385,10 @@ class DeliveryReads(Protocol):
         ``not_before`` has passed by then."""
         ...
 
+    async def chat_outbox(self, chat_id: int) -> list[OutboxMessage]:
+        """Returns every message queued for one chat, both lanes, due or not, oldest first."""
+        ...
+
 
 class DeliveryWrites(DeliveryReads, Protocol):
     """The inbox and the outbox, changed."""
