@@ -41,6 +41,7 @@ from bot.roles import coordinator_chats
 from bot.sending import Sent, acknowledge, deliver
 from bot.services import BotData, Services, utc_now
 from bot.settings import Settings
+from bot.throttle import Throttle
 from conversations.texts import catalogue
 from storage import Store, open_store
 from storage.contract import StoreUnavailable
@@ -99,7 +100,12 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     app: BotApplication = builder.build()  # type: ignore[assignment]  # PTB types the builder loosely
     app.bot_data.services = Services(
-        settings, store, clock, owns_store=store is None, documents=Documents(documents)
+        settings,
+        store,
+        clock,
+        owns_store=store is None,
+        documents=Documents(documents),
+        throttle=Throttle(settings.language),
     )
     _add_handlers(app)
     return app

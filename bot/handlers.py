@@ -76,10 +76,14 @@ async def on_start(update: Update, context: BotContext) -> None:
         await _run_event(update, context, engine.Continue(welcome_back=True))
         return
     t = texts_for(s)
+    now = s.now()
+    if not s.throttle.may_try_token(user_id(update), now):  # guessing: not even looked up
+        await refuse_stranger_with(update, context, t("too_many_tries"))
+        return
     if not TOKEN_SHAPE.match(token):
+        s.throttle.bad_token(user_id(update), now)
         await refuse_stranger_with(update, context, t("bad_token"))
         return
-    now = s.now()
     async with s.db.write() as tx:
         invite = await tx.invite_by_token(token)
         if invite is None or invite.used_by not in (None, user_id(update)):
@@ -93,8 +97,11 @@ async def on_start(update: Update, context: BotContext) -> None:
                     welcome = await _join_as_colleague(tx, s, invite, update, now)
                 await queue_replies(tx, update, chat_id(update), welcome, now)
     if refusal is not None:
+        s.throttle.bad_token(user_id(update), now)
         # A refused stranger's update is not recorded: nothing of theirs is kept.
         await refuse_stranger_with(update, context, refusal)
+    else:
+        s.throttle.good_token(user_id(update))
 
 
 async def refuse_stranger_with(update: Update, context: BotContext, text: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.documents import Documents
 from bot.settings import Settings
+from bot.throttle import Throttle
 from storage import Store
 
 if TYPE_CHECKING:  # only for annotations: both modules import this one
@@ -43,6 +44,7 @@ class Services:
     postman: Postman | None = None
     pipeline: Pipeline | None = None
     documents: Documents = field(default_factory=Documents)
+    throttle: Throttle = field(default_factory=Throttle)  # per-user limits (bot/throttle.py)
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def now(self) -> datetime:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Protocol
 
 from conversations.engine import AnswerSource, Mode
@@ -476,6 +477,12 @@ class Store(Protocol):
 
     async def schema_version(self) -> int:
         """Returns the number of the newest applied migration."""
+        ...
+
+    async def backup(self, target: str | Path) -> None:
+        """Writes a consistent copy of the whole database to ``target`` (replacing it whole,
+        or leaving it as it was), while reads and writes go on. Raises StoreUnavailable when
+        the database cannot be read, OSError when ``target`` cannot be written."""
         ...
 
     async def close(self) -> None:

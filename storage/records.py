@@ -220,3 +220,14 @@ class OutboxMessage:
     created_at: datetime
     not_before: datetime | None = None
     attempts: int = 0
+
+
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """What a look at a database file (a backup) found: whether SQLite finds it sound, and
+    what it holds."""
+
+    ok: bool
+    problems: tuple[str, ...] = ()
+    schema_version: int = 0
+    counts: tuple[tuple[str, int], ...] = ()  # (what, how many): rounds, participants, answers

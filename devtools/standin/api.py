@@ -160,8 +160,10 @@ class FakeBotAPI:
         return self._random_faults
 
     def stop_failing(self) -> None:
-        """Undo :meth:`fail_randomly`."""
+        """Undo :meth:`fail_randomly` and every failure still pending (``fail_*``,
+        ``rate_limit``)."""
         self._random_faults = None
+        self._injections.clear()
 
     def fail_server_error(self, times: int = 1, methods: Iterable[str] = SENDING_METHODS) -> None:
         """Make the next ``times`` calls to ``methods`` fail with 500 (PTB: NetworkError)."""
