@@ -72,13 +72,13 @@ class Throttle:
             return True
         if user.id not in self._told:
             self._told.add(user.id)
-            log.info(
-                "user %s sends more than %d updates in %g s", user.id, FLOOD_LIMIT, FLOOD_WINDOW
-            )
+            log.info("user %s floods: over %d updates in %g s", user.id, FLOOD_LIMIT, FLOOD_WINDOW)
             chat = update.effective_chat
             if chat is not None and chat.type == chat.PRIVATE:
                 await deliver(bot, chat.id, catalogue(self.language)("too_many_messages"))
         if waiting > FLOOD_BACKLOG:
+            if not self._dropped[user.id]:
+                log.info("dropping updates of user %s: %d of theirs wait already", user.id, waiting)
             self._dropped[user.id] += 1
             return False
         release = seen[0] + FLOOD_WINDOW  # when the oldest leaves the window
