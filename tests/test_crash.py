@@ -77,7 +77,7 @@ class Colleague:
 
     async def answer(self, steps: range) -> None:
         for step in steps:
-            await asyncio.sleep(self.rng.uniform(0.3, 3.0))  # typing
+            await asyncio.sleep(self.rng.uniform(1.0, 6.0))  # typing
             if step == 0:
                 await self.say(f"/start {self.token}", PROMPTS[0])
             else:
