@@ -51,6 +51,7 @@ async def test_a_failed_commit_is_tried_again_and_told_once(bot, alice, caplog):
     store: FailingStore = bot.store
     sleeps = quick(bot, then=lambda waits: store.heal() if len(waits) == 3 else None)
     store.fail(sparing=SPARED)  # the inbox takes the update; the handler's commit fails
+    bot.tg.api.fail_server_error(times=1, methods=["sendMessage"])  # and the notice hiccups
     caplog.set_level(logging.INFO)
     await alice.send("Geldstromen")
 
