@@ -50,6 +50,7 @@ class Colleague:
 
     def __init__(self, api: FakeBotAPI, user_id: int, token: str, rng: random.Random) -> None:
         self.api = api
+        self.typing = (1.0, 6.0)  # seconds between answers, at random
         self.user = {"id": user_id, "is_bot": False, "first_name": f"Collega{user_id}"}
         self.chat = api.register_chat(private_chat(self.user)).chat
         self.token = token
@@ -77,7 +78,7 @@ class Colleague:
 
     async def answer(self, steps: range) -> None:
         for step in steps:
-            await asyncio.sleep(self.rng.uniform(1.0, 6.0))  # typing
+            await asyncio.sleep(self.rng.uniform(*self.typing))
             if step == 0:
                 await self.say(f"/start {self.token}", PROMPTS[0])
             else:
@@ -164,6 +165,7 @@ async def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(standi
 
     # A clean run first: one colleague, the same script, no kill. Their messages are the norm.
     clean = Colleague(api, 5000, tokens[-1], random.Random(0))
+    clean.typing = (0.0, 0.05)
     await clean.answer(range(7))
 
     colleagues = [Colleague(api, 1001 + i, tokens[i], random.Random(i)) for i in range(COLLEAGUES)]
@@ -186,6 +188,8 @@ async def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(standi
     at = cursors(db)
     for c in colleagues:
         assert at[c.chat_id] == ("asking", "jeugd", "ontwikkelingen"), c.chat_id
+    for c in colleagues:
+        c.typing = (0.0, 0.2)
     await asyncio.gather(*(c.answer(range(6, 7)) for c in colleagues))
 
     # Every answer stored once, under the question it answered; nothing else stored.
