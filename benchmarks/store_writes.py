@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.bare_sqlite import open_bare, pragmas_of
 from benchmarks.measure import Comparison, Sample, compare
 from benchmarks.typed_answers import PROSE
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import load_template
 from storage import Store, open_store
 

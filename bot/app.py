@@ -28,13 +28,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import coordination, handlers, roster_chat
+from bot import coordination, handlers, privacy_chat, retention, roster_chat
 from bot.context import BotApplication, BotContext
 from bot.documents import Documents, Worker
 from bot.handling import current
 from bot.outbox import Postman
 from bot.pacing import Pacer
 from bot.pipeline import Pipeline
+from bot.raw_updates import KeepRaw
 from bot.reminders import chat as reminder_chat
 from bot.reminders import jobs as reminder_jobs
 from bot.roles import coordinator_chats
@@ -50,7 +51,17 @@ log = logging.getLogger(__name__)
 
 # A token is required by PTB's builder; with a stand-in Bot API any well-formed one works.
 PLACEHOLDER_TOKEN = "123456:themabot-placeholder"
-COLLEAGUE_COMMANDS = ("start", "help", "status", "review", "skip", "back")
+COLLEAGUE_COMMANDS = (
+    "start",
+    "help",
+    "status",
+    "review",
+    "skip",
+    "back",
+    "privacy",
+    "mydata",
+    "withdraw",  # a coordinator's too: /withdraw NAME
+)
 COORDINATOR_COMMANDS = (
     "progress",
     "overview",
@@ -61,7 +72,7 @@ COORDINATOR_COMMANDS = (
     "rounds",
     "partners",
     "merge",
-    "withdraw",
+    "close",
 )
 
 
@@ -96,8 +107,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    raw_updates = KeepRaw(get_updates_request)
+    builder = builder.get_updates_request(raw_updates)
     app: BotApplication = builder.build()  # type: ignore[assignment]  # PTB types the builder loosely
     app.bot_data.services = Services(
         settings,
@@ -106,6 +117,7 @@ def build_application(
         owns_store=store is None,
         documents=Documents(documents),
         throttle=Throttle(settings.language),
+        raw_updates=raw_updates,
     )
     _add_handlers(app)
     return app
@@ -129,6 +141,7 @@ def _add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("review", handlers.on_review, filters=new))
     app.add_handlers(coordination.handlers(new))
     app.add_handlers(roster_chat.handlers(new))
+    app.add_handlers(privacy_chat.handlers(new))
     app.add_handlers(reminder_chat.handlers())
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -151,6 +164,7 @@ async def _post_init(app: BotApplication) -> None:
     s.pipeline = Pipeline(app, s.store, s.postman, s.clock)
     await _set_commands(app, s)
     reminder_jobs.schedule(app)
+    retention.schedule(app)
 
 
 async def _set_commands(app: BotApplication, s: Services) -> None:

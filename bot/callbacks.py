@@ -33,6 +33,14 @@ class Action(StrEnum):
     AWAY = "aw"  # away: arg = the return date (date.toordinal())
     REMIND_CONFIRM = "rm"  # coordinator: send reminders now (owner = round)
     ROUND_SELECT = "rs"  # coordinator: make a round the active one
+    PLACE_ASIDE = "pa"  # a kept text becomes the answer of a slot: args = note, slot
+    ADD_ASIDE = "ad"  # a kept text is added to the answer of a slot: args = note, slot
+    ADD_TARGETS = "al"  # offer the answers a kept text can be added to: arg = note
+    WHERE_ASIDE = "wh"  # ask again where the oldest kept text belongs
+    OVERVIEW = "ov"  # coordinator: an overview again (owner = round): format, submitted only
+    WITHDRAW_CONFIRM = "wd"  # coordinator: take someone out (owner = round, arg = invite id)
+    WITHDRAW_SELF = "wm"  # colleague: erase my own input (owner = participant)
+    CLOSE_CONFIRM = "cl"  # coordinator: close the round (owner = round)
 
 
 @dataclass(frozen=True)

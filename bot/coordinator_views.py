@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime, tzinfo
 
 from bot.render import shorten
 from conversations.progress import Category
@@ -39,8 +40,14 @@ def progress_counts(progress: RoundProgress | None, t: Catalogue) -> str:
     return " · ".join(parts) or t("progress_counts_none")
 
 
-def progress_text(progress: RoundProgress, t: Catalogue) -> str:
-    """Returns progress as Telegram HTML: one line per colleague, then one per theme."""
+def progress_text(progress: RoundProgress, t: Catalogue, zone: tzinfo | None = None) -> str:
+    """Returns progress as Telegram HTML: one line per colleague, then one per theme; for a
+    purged round only what the purge kept, naming nobody.
+
+    ``zone`` is where the dates of closing and purging are read (default: UTC)."""
+    if progress.purged_at is not None:
+        state = "\n".join(_round_state(progress, t, zone or UTC))
+        return t("progress_title", round=progress.round_name, counts=Markup(state)).rstrip()
     lines = [
         t(
             "progress_title",
@@ -48,6 +55,7 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
             counts=Markup(progress_counts(progress, t)),
         )
     ]
+    lines += _round_state(progress, t, zone or UTC)
     for c in progress.colleagues:
         count = c.progress
         state = t(_STATE_TEXT[count.category], answered=count.answered, total=count.total)
@@ -57,8 +65,14 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
         if c.invite_id is not None:
             line += f" · #{c.invite_id}"  # what /withdraw and /assign take where names clash
         lines.append(line)
-    if not progress.colleagues:
+    if not progress.colleagues and progress.purged_at is None:
         lines.append(t("progress_nobody"))
+    if progress.withdrawn:
+        names = ", ".join(
+            html.escape(w.name) + (f" (#{w.invite_id})" if w.invite_id is not None else "")
+            for w in progress.withdrawn
+        )
+        lines.append(t("progress_withdrawn", names=Markup(names), count=len(progress.withdrawn)))
     lines.append("\n" + t("progress_themes"))
     for theme in progress.themes:
         line = t("progress_theme", theme=theme.title, contributors=theme.contributors)
@@ -67,6 +81,27 @@ def progress_text(progress: RoundProgress, t: Catalogue) -> str:
             line += "\n   " + t("progress_unanswered", questions=questions)
         lines.append(line)
     return "\n".join(lines)
+
+
+def _round_state(progress: RoundProgress, t: Catalogue, zone: tzinfo) -> list[str]:
+    """A closed or purged round says so first; a purged one with what it kept, no names."""
+
+    def day(moment: datetime) -> str:
+        return t.date(moment.astimezone(zone).date())
+
+    if progress.purged_at is not None:
+        kept = progress.kept
+        return [
+            t(
+                "progress_purged",
+                date=day(progress.purged_at),
+                colleagues=kept.colleagues if kept else 0,
+                submitted=kept.submitted if kept else 0,
+            )
+        ]
+    if progress.closed_at is not None:
+        return [t("progress_closed", date=day(progress.closed_at))]
+    return []
 
 
 def rounds_text(rounds: list[Round], active: Round, t: Catalogue) -> str:

@@ -13,6 +13,7 @@ import concurrent.futures
 import multiprocessing
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from reports.overview import build_overview
@@ -32,10 +33,17 @@ class Document:
     summary: str
 
 
-def compile_document(snapshot: RoundSnapshot, now: datetime, fmt: str) -> Document:
+def compile_document(
+    snapshot: RoundSnapshot,
+    now: datetime,
+    fmt: str,
+    submitted_only: bool = False,
+    docx_template: Path | None = None,
+) -> Document:
     """Builds the overview of a snapshot and renders it in ``fmt`` (runs in the worker)."""
-    overview = build_overview(snapshot, now)
-    return Document(render(overview, fmt), filename(overview, fmt), summary_text(overview))
+    overview = build_overview(snapshot, now, submitted_only=submitted_only)
+    content = render(overview, fmt, docx_template=docx_template)
+    return Document(content, filename(overview, fmt), summary_text(overview))
 
 
 def _nothing() -> None:
@@ -64,10 +72,26 @@ class Documents:
         /overview does not wait for it."""
         self._executor().submit(_nothing)
 
-    async def compile(self, snapshot: RoundSnapshot, now: datetime, fmt: str) -> Document:
+    async def compile(
+        self,
+        snapshot: RoundSnapshot,
+        now: datetime,
+        fmt: str,
+        *,
+        submitted_only: bool = False,
+        docx_template: Path | None = None,
+    ) -> Document:
         """Returns the compiled document; the event loop goes on meanwhile."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), compile_document, snapshot, now, fmt)
+        return await loop.run_in_executor(
+            self._executor(),
+            compile_document,
+            snapshot,
+            now,
+            fmt,
+            submitted_only,
+            docx_template,
+        )
 
     def close(self) -> None:
         """Stops the worker (documents being compiled are abandoned)."""

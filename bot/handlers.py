@@ -86,8 +86,12 @@ async def on_start(update: Update, context: BotContext) -> None:
         return
     async with s.db.write() as tx:
         invite = await tx.invite_by_token(token)
+        round_ = await tx.get_round(invite.round_id) if invite else None
         if invite is None or invite.used_by not in (None, user_id(update)):
             refusal = t("bad_token" if invite is None else "token_used")
+        elif round_ is not None and round_.closed:
+            # An invite of a closed round opens nothing: nobody joins, nothing is stored.
+            refusal = catalogue(round_.template.language)("invite_round_closed", round=round_.name)
         else:
             refusal = None
             if await first_time(tx, update, now):
@@ -288,6 +292,10 @@ _EVENTS: dict[Action, Callable[[tuple[int, ...]], engine.Event]] = {
     Action.CONTINUE: lambda a: engine.Continue(),
     Action.TOGGLE_THEME: lambda a: engine.ToggleTheme(a[0]),
     Action.CONFIRM_THEMES: lambda a: engine.ConfirmThemes(),
+    Action.PLACE_ASIDE: lambda a: engine.PlaceAside(a[0], a[1]),
+    Action.ADD_ASIDE: lambda a: engine.AddAside(a[0], a[1]),
+    Action.ADD_TARGETS: lambda a: engine.ShowAddTargets(a[0]),
+    Action.WHERE_ASIDE: lambda a: engine.WhereAside(),
 }
 _ARITY = {
     Action.SKIP: 1,
@@ -296,6 +304,9 @@ _ARITY = {
     Action.CHOOSE: 2,
     Action.EDIT: 1,
     Action.TOGGLE_THEME: 1,
+    Action.PLACE_ASIDE: 2,
+    Action.ADD_ASIDE: 2,
+    Action.ADD_TARGETS: 1,
 }
 
 

@@ -12,16 +12,17 @@ from zoneinfo import ZoneInfo
 
 from bot.render import Outgoing, Renderer
 from conversations import engine
-from conversations.engine import (
+from conversations.decisions import (
     Decision,
-    IntakeState,
+    KeepAside,
+    MarkPlaced,
     MarkSubmitted,
     MoveTo,
     SaveAnswer,
     SetThemes,
-    StoredAnswer,
 )
 from conversations.slots import SlotRef
+from conversations.state import AsideNote, IntakeState, StoredAnswer
 from conversations.texts import catalogue
 from storage import Reader, Writer
 from storage.records import Participant, Round
@@ -51,6 +52,9 @@ async def load_state(
         for a in await tx.answers_of(participant.id)
     }
     cursor = SlotRef(*participant.cursor) if participant.cursor else None
+    aside = tuple(
+        AsideNote(a.id, a.text, a.message_id) for a in await tx.aside_texts(participant.id)
+    )
     return IntakeState(
         template=round_.template,
         theme_keys=participant.theme_keys,
@@ -59,14 +63,19 @@ async def load_state(
         cursor=cursor,
         submitted=participant.submitted_at is not None,
         locked=is_locked(round_, participant, now, zone),
+        aside=aside,
     )
 
 
 async def apply(
     tx: Writer, participant: Participant, decision: Decision, now: datetime, chat_id: int
-) -> None:
-    """Commits a decision's changes (inside the caller's transaction) and records activity."""
+) -> int | None:
+    """Commits a decision's changes (inside the caller's transaction) and records activity.
+
+    Returns the id of the text it kept aside, if it kept one (its buttons need the id).
+    """
     moved: MoveTo | None = None
+    kept: int | None = None
     for change in decision.changes:
         match change:
             case SaveAnswer():
@@ -87,12 +96,19 @@ async def apply(
                 await tx.set_themes(participant.id, keys)
             case MarkSubmitted():
                 await tx.mark_submitted(participant.id, now)
+            case KeepAside(text=text, message_id=message_id):
+                kept = await tx.keep_aside(
+                    participant.id, text, now, chat_id=chat_id, message_id=message_id
+                )
+            case MarkPlaced(note=note):
+                await tx.place_aside(participant.id, note, now)
     if moved is None:
         await tx.touch(participant.id, now, chat_id)
     else:
         cursor = moved.cursor
         position = (cursor.theme_key, cursor.question_key) if cursor else None
         await tx.set_position(participant.id, moved.mode, position, now, chat_id)
+    return kept
 
 
 async def run(
@@ -104,9 +120,16 @@ async def run(
     *,
     chat_id: int | None = None,
 ) -> Outcome:
-    """Decides ``event`` (None: start or resume) for a participant, commits, returns replies."""
+    """Decides ``event`` (None: start or resume) for a participant, commits, returns replies.
+
+    In a closed round nothing is decided or stored: whatever came is answered with "this
+    round is closed" (before the engine sees it, so no text of it is kept anywhere).
+    """
     round_ = await tx.get_round(participant.round_id)
     assert round_ is not None  # a foreign key guarantees it
+    if round_.closed:
+        text = catalogue(participant.language)("round_closed", round=round_.name)
+        return Outcome(chat_id if chat_id is not None else participant.chat_id, [Outgoing(text)])
     state = await load_state(tx, participant, round_, now, zone)
     decision = engine.start(state) if event is None else engine.decide(state, event)
     if decision is engine.EXPIRED:
@@ -114,9 +137,9 @@ async def run(
         resume = engine.decide(state, engine.Continue())
         decision = Decision(resume.changes, (*decision.replies, *resume.replies))
     target = chat_id if chat_id is not None else participant.chat_id
-    await apply(tx, participant, decision, now, target)
+    kept = await apply(tx, participant, decision, now, target)
     renderer = Renderer(catalogue(participant.language), round_.template, participant.id)
-    return Outcome(target, renderer.render(decision.replies))
+    return Outcome(target, renderer.render(decision.replies, kept=kept))
 
 
 async def current_prompt(

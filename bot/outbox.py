@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.handling import markup
 from bot.sending import BULK_PATIENCE, REPLY_PATIENCE, Sent, Sleep, deliver
 from storage import Store
 from storage.contract import StoreUnavailable
@@ -124,7 +123,7 @@ class Postman:
                     self.bot,
                     chat_id,
                     message.text,
-                    markup(message.keyboard),
+                    message.keyboard,
                     lane=message.lane,
                     patience=patience,
                     sleep=self.sleep,

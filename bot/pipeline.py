@@ -25,11 +25,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
-from bot.handling import Handling, enter, fingerprint, leave, markup
+from bot.handling import Handling, enter, fingerprint, leave
 from bot.outbox import Postman
 from bot.sending import Sleep, deliver
 from storage import Store, Writer
@@ -54,10 +55,12 @@ class _Work:
     attempts: int = 0
 
 
-def arrival(update: Update) -> Arrival:
-    """Returns what the inbox stores of an update."""
+def arrival(update: Update, raw: dict[str, Any] | None = None) -> Arrival:
+    """Returns what the inbox stores of an update: its JSON as received (``raw``), else PTB's."""
     chat = update.effective_chat
-    payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        raw if raw is not None else update.to_dict(), ensure_ascii=False, separators=(",", ":")
+    )
     return Arrival(update.update_id, fingerprint(update), chat.id if chat else None, payload)
 
 
@@ -95,16 +98,20 @@ class Pipeline:
 
     # --- feeding ---------------------------------------------------------------------
 
-    async def receive(self, updates: Sequence[Update]) -> list[InboxEntry]:
-        """Writes updates into the inbox (one commit) and queues the new ones for handling.
+    async def receive(
+        self, updates: Sequence[Update], raw: Sequence[dict[str, Any] | None] = ()
+    ) -> list[InboxEntry]:
+        """Writes updates into the inbox (one commit) and queues the new ones for handling;
+        ``raw`` is their JSON as received, where the caller has it (bot/raw_updates.py).
 
         Raises StoreUnavailable when the store cannot take them: the caller must then not
         confirm them to Telegram (it will hand them over again).
         """
         if not updates:
             return []
+        arrivals = [arrival(u, raw[i] if i < len(raw) else None) for i, u in enumerate(updates)]
         async with self.store.write() as tx:
-            entries = await tx.receive_updates([arrival(u) for u in updates], self.clock())
+            entries = await tx.receive_updates(arrivals, self.clock())
         by_delivery = {(u.update_id, fingerprint(u)): u for u in updates}
         for entry in entries:
             self._queue(_Work(entry, by_delivery[(entry.update_id, entry.fingerprint)]))
@@ -220,7 +227,7 @@ class Pipeline:
         if handling.forget:
             # A stranger's: answered straight away and then forgotten, nothing of it stays.
             for chat_id, letter in handling.later:
-                await deliver(self.app.bot, chat_id, letter.text, markup(letter.keyboard))
+                await deliver(self.app.bot, chat_id, letter.text, letter.keyboard)
             async with self.store.write() as tx:
                 await tx.forget_update(entry.update_id, entry.fingerprint)
             return []

@@ -86,7 +86,8 @@ async def poll(
             backoff = 1.0
             continue
         try:
-            await pipeline.receive(updates)
+            raw = app.bot_data.services.raw_updates.take()
+            await pipeline.receive(updates, [raw.get(u.update_id) for u in updates])
         except StoreUnavailable as exc:
             # Not confirmed: Telegram keeps the batch and hands it over at the next try.
             log.error(

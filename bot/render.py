@@ -11,7 +11,16 @@ from bot import callbacks
 from bot.callbacks import Action
 from bot.lengths import LIMIT, units
 from conversations import engine
-from conversations.engine import Ask, ConfirmSubmit, Note, PickThemes, ShowReview
+from conversations.decisions import (
+    Ask,
+    AskWhere,
+    ChooseAddTarget,
+    ConfirmSubmit,
+    Note,
+    PickThemes,
+    ShowReview,
+    Target,
+)
 from conversations.slots import question_of
 from conversations.template import QuestionKind, Template
 from conversations.texts import Catalogue
@@ -70,8 +79,11 @@ class Renderer:
         self.template = template
         self.pid = participant_id
 
-    def render(self, replies: tuple[engine.Reply, ...]) -> list[Outgoing]:
-        """Returns the messages for a decision's replies, in order."""
+    def render(
+        self, replies: tuple[engine.Reply, ...], *, kept: int | None = None
+    ) -> list[Outgoing]:
+        """Returns the messages for a decision's replies, in order; ``kept`` is the id of the
+        text the decision kept aside (its buttons name it)."""
         out: list[Outgoing] = []
         for reply in replies:
             match reply:
@@ -89,7 +101,43 @@ class Renderer:
                     out.append(self.pick_themes(selected))
                 case ConfirmSubmit(open_required=n):
                     out.append(self.confirm_submit(n))
+                case AskWhere():
+                    note = reply.note if reply.note is not None else kept
+                    if note is not None:  # kept just now: its id comes from the store
+                        out.append(self.ask_where(reply, note))
+                case ChooseAddTarget():
+                    out.append(self.choose_add_target(reply))
         return _merge_notes(out)
+
+    def _target_label(self, target: Target) -> str:
+        question = question_of(self.template, target.slot)
+        label = f"{target.theme_no}.{target.question_no} {shorten(question.text, 40)}"
+        return self.t.button("aside_last", label=label) if target.last_asked else label
+
+    def ask_where(self, where: AskWhere, note: int) -> Outgoing:
+        """Where does this kept text belong? The question last asked first, then open ones."""
+        text = self.t("aside_where", text=clip_for_html(where.text, 300))
+        rows = [
+            [_button(self._target_label(t), Action.PLACE_ASIDE, self.pid, note, t.index)]
+            for t in where.targets
+        ]
+        rows += [
+            [_button("➕ " + self._target_label(t), Action.ADD_ASIDE, self.pid, note, t.index)]
+            for t in where.adds
+        ]
+        if where.can_add and not where.adds:
+            rows.append([_button(self.t.button("aside_add"), Action.ADD_TARGETS, self.pid, note)])
+        if not rows:
+            text += "\n" + self.t("aside_nowhere")
+        return Outgoing(text, InlineKeyboardMarkup(rows) if rows else None)
+
+    def choose_add_target(self, choose: ChooseAddTarget) -> Outgoing:
+        """Which answer should the kept text be added to?"""
+        rows = [
+            [_button(self._target_label(t), Action.ADD_ASIDE, self.pid, choose.note, t.index)]
+            for t in choose.targets
+        ]
+        return Outgoing(self.t("aside_add_which"), InlineKeyboardMarkup(rows) if rows else None)
 
     def ask(self, ask: Ask) -> Outgoing:
         theme = self.template.theme(ask.slot.theme_key)
@@ -174,7 +222,7 @@ class Renderer:
                 Outgoing("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
             )
         messages.append(self._review_footer(review))
-        return messages
+        return _as_one(messages)
 
     def _review_footer(self, review: ShowReview) -> Outgoing:
         if review.locked:
@@ -189,6 +237,11 @@ class Renderer:
             text = self.t("review_submitted") + "\n" + text
         else:
             rows.append([_button(self.t.button("submit"), Action.SUBMIT, self.pid)])
+        if review.aside:
+            # Kept texts still without a place: one tap brings back the question where to.
+            text += "\n" + self.t("review_aside", count=review.aside)
+            label = self.t.button("aside_place_all", count=review.aside)
+            rows.insert(0, [_button(label, Action.WHERE_ASIDE, self.pid)])
         return Outgoing(text, InlineKeyboardMarkup(rows) if rows else None)
 
     def pick_themes(self, selected: tuple[str, ...]) -> Outgoing:
@@ -214,6 +267,21 @@ class Renderer:
         return Outgoing(
             self.t("confirm_submit", open_required=open_required), InlineKeyboardMarkup(rows)
         )
+
+
+# A review with more buttons than this stays one message per theme: a long keyboard under one
+# message is harder to use on a phone than a keyboard under each theme.
+ONE_MESSAGE_BUTTONS = 24
+
+
+def _as_one(messages: list[Outgoing]) -> list[Outgoing]:
+    """Joins the review's messages into one (one ping, one keyboard) when that fits Telegram."""
+    text = "\n\n".join(m.text for m in messages)
+    rows = [row for m in messages if m.keyboard for row in m.keyboard.inline_keyboard]
+    buttons = sum(len(row) for row in rows)
+    if units(text) > LIMIT or buttons > ONE_MESSAGE_BUTTONS:
+        return messages
+    return [Outgoing(text, InlineKeyboardMarkup(rows) if rows else None)]
 
 
 def with_note(text: str, messages: list[Outgoing]) -> list[Outgoing]:

@@ -86,6 +86,9 @@ def parse_assign(text: str, template: Template, entries: list[RosterEntry]) -> A
 @coordinator_command(the_round)
 async def on_assign(update: Update, context: BotContext, round_: Round, t: Catalogue) -> None:
     """Adds themes to a colleague in the round (NAME or #ID, then themes) and tells them."""
+    if round_.closed:
+        reply(update, t("round_closed_coordinator", round=round_.name))
+        return
     template = round_.template
     message = update.effective_message
     words = (message.text or "").split(maxsplit=1) if message else []
@@ -140,6 +143,9 @@ def who_is_it(t: Catalogue, round_name: str, who: str, matches: list[RosterEntry
 async def on_deadline(update: Update, context: BotContext, round_: Round, t: Catalogue) -> None:
     """Moves the active round's deadline and tells the colleagues with open questions."""
     typed = " ".join(context.args or []).strip().strip(QUOTES)
+    if round_.closed:
+        reply(update, t("round_closed_coordinator", round=round_.name))
+        return
     if not typed:
         current = t.date(round_.deadline) if round_.deadline else t("deadline_none")
         reply(update, t("deadline_usage", current=current))
@@ -187,6 +193,9 @@ async def _invite_from_list(
     message = update.effective_message
     if message is None or message.document is None:
         return  # the filter lets only documents through
+    if round_.closed:
+        reply(update, t("round_closed_coordinator", round=round_.name))
+        return
     document = message.document
     filename = document.file_name or "list.csv"
     try:

@@ -12,13 +12,14 @@ from enum import StrEnum
 
 import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
 from bot.lengths import split_text
 from bot.pacing import BULK
 from bot.render import Outgoing
-from storage.records import Lane
+from storage.records import Keyboard, Lane
 
 log = logging.getLogger(__name__)
 
@@ -79,28 +80,51 @@ async def deliver(
     bot: Bot,
     chat_id: int,
     text: str,
-    keyboard: InlineKeyboardMarkup | None = None,
+    keyboard: Keyboard | InlineKeyboardMarkup | None = None,
     *,
     lane: Lane = Lane.REPLY,
     patience: Patience = REPLY_PATIENCE,
     sleep: Sleep = asyncio.sleep,
 ) -> Sent:
-    """Sends one message (at most one Telegram message long), retrying what is worth it.
+    """Sends one message of Telegram HTML (at most one message long), retrying what is worth it.
 
     Never raises a Telegram error. 429: waits ``retry_after`` (this chat only; other chats
     go on) and sends the same message again. 5xx and network errors: backoff, a bounded
     number of times. A read timeout counts as delivered (see :func:`maybe_delivered`).
     """
-
+    params: dict[str, object] = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "link_preview_options": NO_PREVIEW,
+    }
+    if keyboard:
+        params["reply_markup"] = _markup_json(keyboard)
     # A bulk message gets the lower lane of the pacer (bot.pacing); a reply the default one.
+    lane_args = BULK if lane is Lane.BULK else None
+
     async def once() -> object:
-        if lane is Lane.BULK and isinstance(bot, ExtBot):  # ExtBot is what PTB hands out
-            return await bot.send_message(
-                chat_id, text, reply_markup=keyboard, rate_limit_args=BULK
+        # The raw call: PTB's send_message turns Telegram's answer into a Message object we
+        # never read, which cost more than the rest of the send. Bot API method names are
+        # case-insensitive; PTB warns about a raw call only under its own (camelCase) name.
+        if isinstance(bot, ExtBot):  # ExtBot is what PTB hands out; it knows the lanes
+            return await bot.do_api_request(
+                "sendmessage", api_kwargs=params, rate_limit_args=lane_args
             )
-        return await bot.send_message(chat_id, text, reply_markup=keyboard)
+        return await bot.do_api_request("sendmessage", api_kwargs=params)
 
     return await _with_retries(once, chat_id, patience, sleep)
+
+
+NO_PREVIEW = {"is_disabled": True}  # links in our messages are invite links: no previews
+
+
+def _markup_json(keyboard: Keyboard | InlineKeyboardMarkup) -> dict[str, object]:
+    """Inline buttons as the Bot API takes them."""
+    if isinstance(keyboard, InlineKeyboardMarkup):
+        return keyboard.to_dict()
+    rows = [[{"text": label, "callback_data": data} for label, data in row] for row in keyboard]
+    return {"inline_keyboard": rows}
 
 
 async def deliver_document(
@@ -110,12 +134,15 @@ async def deliver_document(
     filename: str,
     caption: str,
     *,
+    keyboard: InlineKeyboardMarkup | None = None,
     sleep: Sleep = asyncio.sleep,
 ) -> Sent:
     """Sends a document with :func:`deliver`'s retries (the same file each time)."""
 
     async def once() -> object:
-        return await bot.send_document(chat_id, content, filename=filename, caption=caption)
+        return await bot.send_document(
+            chat_id, content, filename=filename, caption=caption, reply_markup=keyboard
+        )
 
     return await _with_retries(once, chat_id, REPLY_PATIENCE, sleep)
 

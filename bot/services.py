@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.documents import Documents
+from bot.raw_updates import KeepRaw
 from bot.settings import Settings
 from bot.throttle import Throttle
 from storage import Store
@@ -45,6 +46,8 @@ class Services:
     pipeline: Pipeline | None = None
     documents: Documents = field(default_factory=Documents)
     throttle: Throttle = field(default_factory=Throttle)  # per-user limits (bot/throttle.py)
+    # getUpdates' request object, which keeps the JSON of what it fetched (for the inbox).
+    raw_updates: KeepRaw = field(default_factory=KeepRaw)
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def now(self) -> datetime:

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         default=DEFAULT_LANGUAGE,
         description=f"Default language of the bot's texts ({', '.join(LANGUAGES)}).",
     )
+    docx_template: str = Field(
+        default="",
+        description="A .docx whose styles, headers and footers the Word overview uses.",
+    )
     send_rate: float = Field(
         default=30.0,
         ge=0,

@@ -110,6 +110,22 @@ class ReminderPolicy(_Strict):
     before_deadline_days: list[int] = Field(default_factory=lambda: [3, 1])
 
 
+class PrivacyPolicy(_Strict):
+    """What `/privacy` says in a round beyond the defaults, and how long its data is kept.
+
+    Every text is optional plain text; left out, the catalogue's default (nl or en) is used.
+    """
+
+    # A round is purged (names, Telegram ids and answers erased) this many days after it was
+    # closed; None: only by hand (`themabot purge`). A round can change it.
+    retention_days: int | None = Field(default=None, ge=0, le=3650)
+    controller: str = Field(default="", max_length=300)  # who is responsible for the data
+    contact: str = Field(default="", max_length=300)  # where to ask (the privacy officer)
+    purpose: str = Field(default="", max_length=2000)  # why the input is collected
+    access: str = Field(default="", max_length=2000)  # who sees it
+    retention: str = Field(default="", max_length=2000)  # how long it is kept, in words
+
+
 class Template(_Strict):
     """A complete intake: the questions asked for each of the themes."""
 
@@ -123,6 +139,7 @@ class Template(_Strict):
     # Partner aliases: canonical name -> other ways colleagues write it ("wijkagent" -> Politie).
     partner_aliases: dict[str, list[str]] = Field(default_factory=dict)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy)
 
     @field_validator("language")
     @classmethod

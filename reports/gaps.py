@@ -19,6 +19,7 @@ __all__ = [
     "ThemeGap",
     "ThemeNotStarted",
     "UnansweredQuestion",
+    "UnplacedText",
     "find_gaps",
 ]
 
@@ -60,6 +61,15 @@ class ThemeNotStarted:
 
 
 @dataclass(frozen=True)
+class UnplacedText:
+    """A text a colleague sent that has no place among the answers yet (kept, never lost)."""
+
+    colleague: str
+    text: str
+    kept_at: datetime
+
+
+@dataclass(frozen=True)
 class Gaps:
     """What is missing or needs the coordinator's attention."""
 
@@ -69,6 +79,7 @@ class Gaps:
     capacity_signals: tuple[CapacitySignal, ...]
     theme_not_started: tuple[ThemeNotStarted, ...] = ()
     not_submitted: tuple[str, ...] = ()  # every required question answered, not submitted
+    unplaced: tuple[UnplacedText, ...] = ()  # kept texts without a place yet
 
     @property
     def empty(self) -> bool:
@@ -80,6 +91,7 @@ class Gaps:
             or self.capacity_signals
             or self.theme_not_started
             or self.not_submitted
+            or self.unplaced
         )
 
 
@@ -89,6 +101,7 @@ def find_gaps(
     progress: RoundProgress,
     local: Callable[[datetime], datetime],
     started_elsewhere: Mapping[str, tuple[str, ...]],
+    unplaced: tuple[UnplacedText, ...] = (),
 ) -> Gaps:
     """Returns what is missing: empty themes, unanswered questions, who has not started (as
     /progress counts them, invited times through ``local``), who has not started one of their
@@ -132,4 +145,5 @@ def find_gaps(
             if started_elsewhere.get(s.key)
         ),
         not_submitted=tuple(not_submitted),
+        unplaced=unplaced,
     )

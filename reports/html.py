@@ -8,12 +8,13 @@ no table clipped, no chapter forced onto a page of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from conversations.answers import clean_text
 from conversations.texts import catalogue
@@ -21,6 +22,7 @@ from reports import wording
 from reports.formatting import format_date, format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
+from reports.sections import AnswerEntry
 
 # Names, labels and dates repeat thousands of times in a large round: clean each string once.
 _clean = lru_cache(maxsize=1 << 16)(clean_text)
@@ -62,9 +64,66 @@ def _build_environment() -> Environment:
 environment = _build_environment()
 
 
+def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[AnswerEntry], Markup]:
+    """Returns the renderer of one answer's block.
+
+    In Python rather than in the template: a round has tens of thousands of answers, and
+    Jinja evaluating and escaping a dozen expressions for each was most of the render time.
+    Every value is cleaned and escaped here (markupsafe.escape), as the template would.
+    """
+    typed_as = escape(_clean(labels["typed_as"]))
+    status_words = {"submitted": escape(labels["submitted"]), "draft": escape(labels["draft"])}
+
+    def text(value: str) -> Markup:
+        return escape(_clean(value))
+
+    def block(answer: AnswerEntry) -> Markup:
+        status = answer.status
+        parts = [
+            f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
+            text(answer.colleague),
+            "</span> · ",
+            escape(format_datetime(answer.updated_at, language)),
+            f'\n        <span class="badge {status}">',
+            status_words.get(status, escape(status)),
+            "</span></p>\n      ",
+        ]
+        if answer.partners:
+            items = []
+            for m in answer.partners:
+                if m.differs:
+                    typed = text(m.typed)
+                    items.append(
+                        f'<li><span title="{typed_as}: {typed}">{text(m.name)}</span> '
+                        f'<small class="typed">({typed_as}: {typed})</small></li>'
+                    )
+                else:
+                    items.append(f"<li>{text(m.name)}</li>")
+            parts.append(f"<ul>{''.join(items)}</ul>")
+        elif answer.items:
+            parts.append("<ul>" + "".join(f"<li>{text(i)}</li>" for i in answer.items) + "</ul>")
+        else:
+            parts.append(f'<p class="text">{text(answer.text)}</p>')
+        parts.append("\n    </div>")
+        return Markup("".join(parts))
+
+    return block
+
+
 def render_html(overview: Overview) -> bytes:
-    """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets."""
+    """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets.
+
+    A purged round gets a page that says so, with the counts that are left and no name.
+    """
     t = catalogue(overview.language)
+    if overview.purged:
+        page = environment.get_template("purged.html.j2").render(
+            overview=overview,
+            L=t.labels,
+            language=overview.language,
+            notice=wording.purged_notice(overview, t),
+        )
+        return page.encode("utf-8")
     page = environment.get_template("overview.html.j2").render(
         overview=overview,
         L=t.labels,
@@ -79,5 +138,6 @@ def render_html(overview: Overview) -> bytes:
         category_state=wording.CATEGORY_STATE,
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),
+        answer_block=_answer_blocks(t.labels, overview.language),
     )
     return page.encode("utf-8")

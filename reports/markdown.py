@@ -20,6 +20,7 @@ from reports.wording import (
     choice_text,
     contributors_text,
     name_list,
+    purged_notice,
     signal_text,
     state_label,
     version_text,
@@ -54,6 +55,8 @@ def _inline(text: str) -> str:
 def render_markdown(overview: Overview) -> bytes:
     """Renders the overview as UTF-8 Markdown with the same sections as the HTML document."""
     t = catalogue(overview.language)
+    if overview.purged:
+        return _purged(overview, t).encode("utf-8")
     lab = t.labels
     lang = overview.language
     out: list[str] = []
@@ -78,6 +81,7 @@ def render_markdown(overview: Overview) -> bytes:
         (lab["gaps"], "gaps", ""),
         (lab["partners"], "partners", ""),
         (lab["coverage"], "coverage", ""),
+        (lab["trail"], "trail", ""),
     ]
     for number, (title, anchor, count) in enumerate(entries, start=1):
         add(f"{number}. [{title}](#{anchor}){count}")
@@ -101,8 +105,65 @@ def render_markdown(overview: Overview) -> bytes:
     add(_anchor("coverage"))
     add(f"## {lab['coverage']}\n")
     add(_coverage(overview, t))
+    add(_anchor("trail"))
+    add(f"## {lab['trail']}\n")
+    add(_trail(overview, t))
     add(f"---\n\n*{lab['footer']}*\n")
     return "\n".join(out).encode("utf-8")
+
+
+def _trail(overview: Overview, t: Catalogue) -> str:
+    """The audit appendix: per answer its number of versions, first and last."""
+    lab, lang = t.labels, overview.language
+    if not overview.answer_count:
+        return f"*{lab['trail_intro']}*\n\n*{lab['no_answers']}*\n"
+    header = [
+        lab["theme"],
+        lab["question"],
+        lab["colleague"],
+        lab["versions"],
+        lab["first_version"],
+        lab["last_version"],
+    ]
+    lines = [f"*{lab['trail_intro']}*\n", "| " + " | ".join(header) + " |", "|" + "---|" * 6]
+    for theme, question, answer in overview.answers():
+        cells = [
+            _inline(theme.title),
+            _inline(question.text),
+            _inline(answer.colleague),
+            str(answer.versions),
+            format_datetime(answer.created_at, lang),
+            format_datetime(answer.updated_at, lang),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _purged(overview: Overview, t: Catalogue) -> str:
+    """A purged round: that it was erased, and the counts per theme and question."""
+    lab, lang = t.labels, overview.language
+    dates = []
+    if overview.closed_at:
+        dates.append(f"{lab['closed']}: {format_datetime(overview.closed_at, lang)}")
+    if overview.purged_at:
+        dates.append(f"{lab['purged']}: {format_datetime(overview.purged_at, lang)}")
+    dates.append(f"{lab['generated']}: {format_datetime(overview.generated_at, lang)}")
+    out = [
+        f"# {_inline(overview.round_name)}\n",
+        f"*{_inline(lab['document_title'] + ' · ' + overview.template_title)}*\n",
+        " · ".join(dates) + "\n",
+        f"## {lab['purged_heading']}\n",
+        f"{purged_notice(overview, t)}\n",
+        f"### {lab['purged_counts']}\n",
+        f"| {lab['theme']} | {lab['question']} | {lab['answer_count']} |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {_inline(row.theme.title)} | {_inline(row.question)} | {row.answers} |"
+        for row in overview.kept
+    ]
+    out.append(f"\n---\n\n*{lab['footer']}*\n")
+    return "\n".join(out)
 
 
 def _anchor(ident: str) -> str:
@@ -279,4 +340,12 @@ def _gaps(overview: Overview, t: Catalogue) -> str:
     )
     if gaps.not_submitted:
         block(lab["not_submitted"], [_inline(name_list(gaps.not_submitted, t, None))])
+    block(
+        lab["unplaced"],
+        [
+            f"- **{_inline(k.colleague)}** "
+            f"({format_datetime(k.kept_at, overview.language)}): {_inline(k.text)}"
+            for k in gaps.unplaced
+        ],
+    )
     return "\n".join(parts)

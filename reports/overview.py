@@ -15,7 +15,7 @@ from datetime import date, datetime
 from conversations.answers import match_option, split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
 from reports.coverage import Coverage, coverage
-from reports.gaps import Gaps, find_gaps
+from reports.gaps import Gaps, UnplacedText, find_gaps
 from reports.partners import PartnerRegistry
 from reports.priorities import PriorityPicture, priority_picture
 from reports.progress import RoundProgress, round_progress
@@ -79,6 +79,15 @@ class PartnerMatrix:
 
 
 @dataclass(frozen=True)
+class KeptRow:
+    """A purged round's count for one question of one theme, as the documents list it."""
+
+    theme: ThemeRef
+    question: str  # the question's text
+    answers: int
+
+
+@dataclass(frozen=True)
 class Overview:
     """The compiled overview of one round at one moment."""
 
@@ -97,6 +106,16 @@ class Overview:
     priorities: PriorityPicture
     coverage: Coverage
     submitted_only: bool = False  # True: drafts are left out of this version
+    closed_at: datetime | None = None  # in the overview's zone
+    purged_at: datetime | None = None  # a purged round: nothing but ``kept`` is left
+    kept: tuple[KeptRow, ...] = ()  # per theme and question, in template order
+    kept_colleagues: int = 0
+    kept_submitted: int = 0
+
+    @property
+    def purged(self) -> bool:
+        """True for a purged round: the documents say so and show only the counts."""
+        return self.purged_at is not None
 
     def answers(self) -> list[tuple[ThemeSection, QuestionSection, AnswerEntry]]:
         """Every answer with its theme and question, in document order."""
@@ -118,12 +137,29 @@ class Overview:
         return tuple(t for t in self.themes if t.answer_count)
 
 
+def _unplaced(
+    snapshot: RoundSnapshot,
+    people: dict[int, Participant],
+    local: Callable[[datetime], datetime],
+    *,
+    submitted_only: bool,
+) -> tuple[UnplacedText, ...]:
+    """Kept texts still without a place, of colleagues the overview includes, oldest first."""
+    return tuple(
+        UnplacedText(people[a.participant_id].name, a.text, local(a.created_at))
+        for a in snapshot.aside
+        if a.participant_id in people
+        and (not submitted_only or people[a.participant_id].submitted_at is not None)
+    )
+
+
 def build_overview(
     snapshot: RoundSnapshot, now: datetime, *, submitted_only: bool = False
 ) -> Overview:
     """Compiles a round's snapshot into an Overview.
 
     Every theme of the template gets a section, in template order, with or without input.
+    A purged round has no answers and nobody in it: its overview carries what the purge kept.
     Answers of withdrawn colleagues, and answers to themes or questions the template does not
     know, are left out; with ``submitted_only`` so are the answers of colleagues who have not
     submitted (progress still counts everyone). When ``now`` carries a time zone, every time in
@@ -154,6 +190,14 @@ def build_overview(
     sections = tuple(build.section(theme, by_slot) for theme in template.themes)
     matrix, partner_counts = _partner_matrix(sections, registry)
     progress = round_progress(snapshot)
+    kept = snapshot.kept
+    kept_rows = tuple(
+        KeptRow(ThemeRef(theme.key, theme.title), q.text, kept.answers(theme.key, q.key))
+        for theme in template.themes
+        for q in template.questions_for(theme.key)
+        if kept is not None
+    )
+    closed, purged = snapshot.round.closed_at, snapshot.round.purged_at
     return Overview(
         round_id=snapshot.round.id,
         round_name=snapshot.round.name,
@@ -165,11 +209,23 @@ def build_overview(
         theme_count=len(template.themes),
         themes=sections,
         partners=matrix,
-        gaps=find_gaps(template, sections, progress, local, build.started_elsewhere),
+        gaps=find_gaps(
+            template,
+            sections,
+            progress,
+            local,
+            build.started_elsewhere,
+            _unplaced(snapshot, people, local, submitted_only=submitted_only),
+        ),
         progress=progress,
         priorities=priority_picture(sections, partner_counts),
         coverage=coverage(template, progress),
         submitted_only=submitted_only,
+        closed_at=local(closed) if closed else None,
+        purged_at=local(purged) if purged else None,
+        kept=kept_rows,
+        kept_colleagues=kept.colleagues if kept else 0,
+        kept_submitted=kept.submitted if kept else 0,
     )
 
 
@@ -310,6 +366,7 @@ class _SectionBuilder:
             status=SUBMITTED if person.submitted_at is not None else DRAFT,
             partners=mentions,
             option=match_option(question, answer.text) if question.options else None,
+            versions=answer.versions,
         )
 
 

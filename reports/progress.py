@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from conversations.progress import Category, Progress, count_progress
 from conversations.slots import SlotRef
 from conversations.texts import Catalogue
-from storage.records import RoundSnapshot
+from storage.records import Kept, RoundSnapshot
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class ColleagueProgress:
     invited_at: datetime  # when the invite was made
     unreachable: bool = False
     invite_id: int | None = None  # "#12": names a colleague where two names clash
+
+
+@dataclass(frozen=True)
+class WithdrawnColleague:
+    """A colleague whose input was withdrawn: a name and when, nothing of what they gave."""
+
+    name: str
+    invite_id: int | None
+    withdrawn_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,10 @@ class RoundProgress:
     round_name: str
     colleagues: tuple[ColleagueProgress, ...]
     themes: tuple[ThemeProgress, ...]
+    withdrawn: tuple[WithdrawnColleague, ...] = ()  # not counted in any category
+    closed_at: datetime | None = None
+    purged_at: datetime | None = None
+    kept: Kept | None = None  # a purged round: how many took part, nobody's name
 
     def counts(self) -> dict[Category, int]:
         """Returns how many colleagues are in each category, in Category order, non-zero only."""
@@ -80,6 +93,19 @@ class RoundProgress:
                 }
                 for t in self.themes
             ],
+            "withdrawn": [
+                {
+                    "name": w.name,
+                    "invite": w.invite_id,
+                    "at": w.withdrawn_at.isoformat() if w.withdrawn_at else None,
+                }
+                for w in self.withdrawn
+            ],
+            "closed": self.closed_at.isoformat() if self.closed_at else None,
+            "purged": self.purged_at.isoformat() if self.purged_at else None,
+            "kept": {"colleagues": self.kept.colleagues, "submitted": self.kept.submitted}
+            if self.kept
+            else None,
         }
 
 
@@ -109,7 +135,8 @@ def progress_line(progress: RoundProgress, t: Catalogue) -> ProgressLine:
 def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
     """Returns progress per colleague (invites not yet opened included) and per theme.
 
-    Withdrawn colleagues are not counted.
+    Withdrawn colleagues are not counted; they are listed apart, by name only. A purged
+    round has nobody left to list: its counts are what the purge kept.
     """
     template = snapshot.round.template
     active = [p for p in snapshot.participants if not p.withdrawn]
@@ -155,4 +182,18 @@ def round_progress(snapshot: RoundSnapshot) -> RoundProgress:
             continue
         unanswered = tuple(q.text for q in template.questions_for(theme.key) if q.key not in given)
         themes.append(ThemeProgress(theme.key, theme.title, len(contributors), unanswered))
-    return RoundProgress(snapshot.round.id, snapshot.round.name, tuple(colleagues), tuple(themes))
+    withdrawn = tuple(
+        WithdrawnColleague(p.name, p.invite_id, p.withdrawn_at)
+        for p in snapshot.participants
+        if p.withdrawn
+    )
+    return RoundProgress(
+        snapshot.round.id,
+        snapshot.round.name,
+        tuple(colleagues),
+        tuple(themes),
+        withdrawn=withdrawn,
+        closed_at=snapshot.round.closed_at,
+        purged_at=snapshot.round.purged_at,
+        kept=snapshot.kept,
+    )

@@ -51,6 +51,8 @@ class AnswerEntry:
     # Answers to a question with role "partners": one mention per item, in typed order.
     partners: tuple[PartnerMention, ...] = ()
     option: str | None = None  # choice questions: the template option the answer selects
+    versions: int = 1  # versions in the answer's history: the first is created_at, the last
+    # updated_at (the audit appendix summarises them; the texts stay with the colleague)
 
     @property
     def submitted(self) -> bool:

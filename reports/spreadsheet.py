@@ -31,11 +31,13 @@ from reports.sheets import (
     priority_sheet,
     save,
 )
+from reports.wording import purged_notice
 
 __all__ = ["csv_safe", "looks_like_formula", "render_csv", "render_xlsx"]
 
 # Column widths in characters for the answers sheet, in column order.
-_ANSWER_WIDTHS = (6, 26, 36, 20, 70, 24, 12, 16)
+_ANSWER_WIDTHS = (6, 26, 36, 20, 70, 24, 12, 16, 9, 16)
+_KEPT_WIDTHS = (30, 60, 12)
 
 
 def csv_safe(text: str) -> str:
@@ -51,7 +53,8 @@ def csv_delimiter(language: str) -> str:
 
 def answer_header(overview: Overview) -> list[str]:
     """Column titles of the answers sheet: number, theme, question, colleague, answer, the
-    spelling typed where partners were renamed, status and the time of the last edit."""
+    spelling typed where partners were renamed, status, the time of the last edit, and the
+    audit summary: how many versions the answer had and when the first came."""
     lab = catalogue(overview.language).labels
     return [
         lab["number"],
@@ -62,6 +65,8 @@ def answer_header(overview: Overview) -> list[str]:
         lab["as_typed"],
         lab["status"],
         lab["last_edited"],
+        lab["versions"],
+        lab["first_version"],
     ]
 
 
@@ -80,7 +85,8 @@ def typed_text(answer: AnswerEntry) -> str:
 
 
 def answer_rows(overview: Overview) -> list[list[str | int | datetime | None]]:
-    """One row per answer, in document order; the last column is the time of the last edit."""
+    """One row per answer, in document order, ending with the times of the last edit, the
+    number of versions and the time of the first."""
     lab = catalogue(overview.language).labels
     return [
         [
@@ -92,6 +98,8 @@ def answer_rows(overview: Overview) -> list[list[str | int | datetime | None]]:
             typed_text(answer) or None,
             lab[answer.status],
             answer.updated_at,
+            answer.versions,
+            answer.created_at,
         ]
         for number, (theme, question, answer) in enumerate(overview.answers(), start=1)
     ]
@@ -105,6 +113,16 @@ def render_csv(overview: Overview) -> bytes:
     lab = catalogue(overview.language).labels
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=csv_delimiter(overview.language))
+    if overview.purged:
+        # Nothing but counts is left: the round, theme, question and how many answered.
+        header = [lab["round"], lab["theme"], lab["question"], lab["answer_count"]]
+        writer.writerow([csv_safe(h) for h in header])
+        for kept in overview.kept:
+            writer.writerow(
+                [csv_safe(v) for v in (overview.round_name, kept.theme.title, kept.question)]
+                + [kept.answers]
+            )
+        return buffer.getvalue().encode("utf-8-sig")
     writer.writerow([csv_safe(h) for h in [lab["round"], *answer_header(overview)[1:]]])
     round_name = csv_safe(overview.round_name)
     for row in answer_rows(overview):
@@ -127,6 +145,12 @@ def render_xlsx(overview: Overview) -> bytes:
     t = catalogue(overview.language)
     lab = t.labels
     workbook = Workbook(write_only=True)
+    workbook.properties.title = clean_text(f"{lab['document_title']} – {overview.round_name}")
+    workbook.properties.creator = "themabot"
+    if overview.purged:
+        sheet = Sheet(workbook, lab["purged_heading"], overview, t)
+        _kept(sheet, overview)
+        return save(workbook, [sheet])
     sheets = [
         Sheet(workbook, lab[f"sheet_{name}"], overview, t)
         for name in ("answers", "partners", "priorities", "coverage")
@@ -135,9 +159,17 @@ def render_xlsx(overview: Overview) -> bytes:
     partner_sheet(sheets[1], overview, t)
     priority_sheet(sheets[2], overview, t)
     coverage_sheet(sheets[3], overview, t)
-    workbook.properties.title = clean_text(f"{lab['document_title']} – {overview.round_name}")
-    workbook.properties.creator = "themabot"
     return save(workbook, sheets)
+
+
+def _kept(sheet: Sheet, overview: Overview) -> None:
+    """A purged round's one sheet: what was erased, then the counts per theme and question."""
+    lab = catalogue(overview.language).labels
+    sheet.columns(_KEPT_WIDTHS)
+    sheet.header([lab["theme"], lab["question"], lab["answer_count"]])
+    for kept in overview.kept:
+        sheet.row([kept.theme.title, kept.question, kept.answers], centre=(2,))
+    sheet.row([f"{lab['purged_heading']}. {purged_notice(overview, catalogue(overview.language))}"])
 
 
 def _answers(sheet: Sheet, overview: Overview) -> None:

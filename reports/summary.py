@@ -7,6 +7,7 @@ from conversations.texts import catalogue
 from reports.formatting import format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
+from reports.wording import purged_notice
 
 _TOP_PARTNERS = 5
 
@@ -20,6 +21,8 @@ def summary_text(overview: Overview) -> str:
     """
     t = catalogue(overview.language)
     lab = t.labels
+    if overview.purged:
+        return clean_text(f"{lab['purged_heading']}. {purged_notice(overview, t)}")
     total = overview.answer_count
     submitted = overview.submitted_answer_count
     lines = [

@@ -22,11 +22,18 @@ from reports.overview import Overview
 from reports.progress import progress_line
 from reports.sections import AnswerEntry, ThemeSection
 from reports.word_package import MUTED, WARN, Styles
-from reports.word_tables import coverage_table, legend_table, partner_table, priority_table
+from reports.word_tables import (
+    coverage_table,
+    legend_table,
+    partner_table,
+    plain_table,
+    priority_table,
+)
 from reports.wording import (
     choice_text,
     contributors_text,
     name_list,
+    purged_notice,
     signal_text,
     version_text,
 )
@@ -56,8 +63,10 @@ def render_docx(overview: Overview, template: Path | None = None) -> bytes:
     )
     portrait, landscape = pkg.section_properties(doc)
     writer = _Body(overview, t, styles, pkg.usable_width(portrait), pkg.usable_width(landscape))
-    parts = writer.write(portrait, landscape)
-    pkg.replace_body(doc, x.body(parts, landscape))
+    if overview.purged:
+        pkg.replace_body(doc, x.body(writer.write_purged(), portrait))
+    else:
+        pkg.replace_body(doc, x.body(writer.write(portrait, landscape), landscape))
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -84,6 +93,7 @@ class _Body:
             ("gaps", self.lab["gaps"]),
             ("partners", self.lab["partners"]),
             ("coverage", self.lab["coverage"]),
+            ("trail", self.lab["trail"]),
         ]
         self._ids = {name: i + 1 for i, (name, _) in enumerate(self.chapters)}
 
@@ -99,6 +109,27 @@ class _Body:
         self.add(x.paragraph(section=portrait))
         self.partners()
         self.coverage()
+        self.trail()
+        return self.parts
+
+    def write_purged(self) -> list[str]:
+        """A purged round: that it was erased, and the counts per theme and question."""
+        o, lab = self.o, self.lab
+        self.para(x.run(f"{lab['document_title']} · {o.template_title}"), self.s.subtitle)
+        self.para(x.run(o.round_name), self.s.title)
+        if o.closed_at is not None:
+            self.labelled(lab["closed"], format_datetime(o.closed_at, o.language))
+        if o.purged_at is not None:
+            self.labelled(lab["purged"], format_datetime(o.purged_at, o.language))
+        self.labelled(lab["generated"], format_datetime(o.generated_at, o.language))
+        self.para(x.run(lab["purged_heading"]), self.s.heading1)
+        self.para(x.run(purged_notice(o, self.t)))
+        self.para(x.run(lab["purged_counts"]), self.s.heading2)
+        widths = [x.twips(5.0), x.twips(9.0), x.twips(2.5)]
+        widths[1] = max(self.portrait_width - widths[0] - widths[2], x.twips(4.0))
+        header = [lab["theme"], lab["question"], lab["answer_count"]]
+        rows = [[row.theme.title, row.question, str(row.answers)] for row in o.kept]
+        self.add(plain_table(header, rows, widths))
         return self.parts
 
     # Building blocks
@@ -279,6 +310,15 @@ class _Body:
         if gaps.not_submitted:
             self.para(x.run(lab["not_submitted"]), self.s.heading2)
             self.para(x.run(name_list(gaps.not_submitted, t, None)))
+        if gaps.unplaced:
+            self.para(x.run(lab["unplaced"]), self.s.heading2)
+            for kept in gaps.unplaced:
+                when = format_datetime(kept.kept_at, self.o.language)
+                self.bullet(
+                    x.run(kept.colleague, bold=True)
+                    + x.run(f" ({when}): ", color=MUTED)
+                    + x.run(kept.text)
+                )
 
     # Appendices, landscape
 
@@ -288,6 +328,37 @@ class _Body:
             self.muted(self.lab["no_partners"], italic=True)
             return
         self.add(partner_table(self.o.partners, self.t, self.landscape_width))
+
+    def trail(self) -> None:
+        """The audit appendix: per answer how many versions, the first and the last."""
+        lab, o = self.lab, self.o
+        self.heading1("trail", lab["trail"], page_break=True)
+        self.muted(lab["trail_intro"], italic=True)
+        if not o.answer_count:
+            self.muted(lab["no_answers"], italic=True)
+            return
+        widths = [x.twips(w) for w in (4.0, 7.0, 4.0, 1.8, 3.4, 3.4)]
+        widths[1] = max(self.landscape_width - sum(widths) + widths[1], x.twips(4.0))
+        header = [
+            lab["theme"],
+            lab["question"],
+            lab["colleague"],
+            lab["versions"],
+            lab["first_version"],
+            lab["last_version"],
+        ]
+        rows = [
+            [
+                theme.title,
+                question.text,
+                answer.colleague,
+                str(answer.versions),
+                format_datetime(answer.created_at, o.language),
+                format_datetime(answer.updated_at, o.language),
+            ]
+            for theme, question, answer in o.answers()
+        ]
+        self.add(plain_table(header, rows, widths))
 
     def coverage(self) -> None:
         self.heading1("coverage", self.lab["coverage"], page_break=True)

@@ -195,3 +195,17 @@ def coverage_table(coverage: Coverage, t: Catalogue, width: int) -> str:
         cells.append(x.cell(_line(x.run(category, size=8)), last))
         rows.append(x.row(cells))
     return x.table(rows, widths)
+
+
+def plain_table(header: list[str], rows: list[list[str]], widths: list[int]) -> str:
+    """A table of plain texts under a header row that repeats on every page (the audit
+    appendix, a purged round's counts)."""
+    head = [_header_cell(title, w) for title, w in zip(header, widths, strict=True)]
+    body = [x.row(head, header=True)]
+    for values in rows:
+        cells = [
+            x.cell(_line(x.run(value, size=8.5)), w)
+            for value, w in zip(values, widths, strict=True)
+        ]
+        body.append(x.row(cells))
+    return x.table(body, widths)

@@ -98,3 +98,10 @@ def contributors_text(
     return ", ".join(
         with_status(section_submitted, lab["submitted"]) + with_status(drafting, lab["draft"])
     )
+
+
+def purged_notice(overview: Overview, t: Catalogue) -> str:
+    """What a purged round's document says of it: what was erased and what is left."""
+    return t.label(
+        "purged_notice", colleagues=overview.kept_colleagues, submitted=overview.kept_submitted
+    )

@@ -8,7 +8,10 @@ Each aggregate has a *reads* protocol and a *writes* protocol that extends it:
 * coordinators and partner merges (:class:`CoordinationReads`, :class:`CoordinationWrites`),
 * meta: values the bot keeps about itself (:class:`MetaReads`, :class:`MetaWrites`),
 * deliveries: the inbox of received updates and the outbox of messages to send
-  (:class:`DeliveryReads`, :class:`DeliveryWrites`).
+  (:class:`DeliveryReads`, :class:`DeliveryWrites`);
+* privacy: withdrawing, closing, purging, the audit trail and one person's data
+  (:class:`~storage.privacy.PrivacyReads`, :class:`~storage.privacy.PrivacyWrites`, in
+  storage/privacy.py).
 
 ``Store.read()`` hands out a :class:`Reader` (all reads, one consistent view, never waiting for
 a writer); ``Store.write()`` a :class:`Writer` (reads and writes in one transaction that commits
@@ -25,13 +28,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import ReminderPolicy, Template
+from storage.privacy import PrivacyReads, PrivacyWrites, Scrubbing
 from storage.records import (
     Answer,
     AnswerLink,
     AnswerVersion,
     Arrival,
+    AsideText,
     ClaimHistory,
     ClaimOutcome,
     Coordinator,
@@ -148,12 +153,14 @@ class RoundWrites(RoundReads, Protocol):
 
     async def withdraw_by_invite(self, invite_id: int, now: datetime) -> bool:
         """Takes out whoever holds this colleague invite: revokes it when nobody opened it,
-        else withdraws the participant who joined with it. False when there was nobody to
-        take out (a coordinator invite, revoked, or withdrawn already)."""
+        else withdraws the participant who joined with it and erases their input (as
+        ``withdraw_participant``). False when there was nobody to take out (a coordinator
+        invite, revoked, or withdrawn already)."""
         ...
 
     async def withdraw(self, round_id: int, name: str, now: datetime) -> list[str]:
         """Withdraws the colleague (or unopened invite) called ``name``; returns who matched.
+        A withdrawn colleague's input is erased (as ``withdraw_participant``).
 
         Nothing changes unless exactly one matches: two colleagues may share a name.
         """
@@ -173,7 +180,7 @@ class ParticipantReads(Protocol):
 
     async def active_participant(self, user_id: int) -> Participant | None:
         """Returns the user's participation they were last active in (a user may be in several),
-        ignoring withdrawn ones."""
+        ignoring withdrawn ones; one in an open round before one in a closed round."""
         ...
 
     async def participants(self, round_id: int) -> list[Participant]:
@@ -200,6 +207,10 @@ class ParticipantReads(Protocol):
 
     async def snapshot(self, round_id: int) -> RoundSnapshot | None:
         """Returns everything about one round that the overview and progress read."""
+        ...
+
+    async def aside_texts(self, participant_id: int) -> list[AsideText]:
+        """Returns the participant's kept texts that wait for a place, oldest first."""
         ...
 
 
@@ -247,6 +258,22 @@ class ParticipantWrites(ParticipantReads, Protocol):
 
     async def mark_unreachable(self, participant_id: int, now: datetime) -> None:
         """Marks one participation unreachable (a send failed for good); keeps an older mark."""
+        ...
+
+    async def keep_aside(
+        self,
+        participant_id: int,
+        text: str,
+        now: datetime,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> int:
+        """Keeps a text that was no answer where it came; returns its id."""
+        ...
+
+    async def place_aside(self, participant_id: int, aside_id: int, now: datetime) -> None:
+        """Records that a kept text of this participant found its place (others: no change)."""
         ...
 
     async def save_answer(
@@ -444,6 +471,7 @@ class Reader(
     CoordinationReads,
     MetaReads,
     DeliveryReads,
+    PrivacyReads,
     Protocol,
 ):
     """Every read, in one consistent view of the database."""
@@ -457,12 +485,13 @@ class Writer(
     CoordinationWrites,
     MetaWrites,
     DeliveryWrites,
+    PrivacyWrites,
     Protocol,
 ):
     """Every read and write, in one transaction."""
 
 
-class Store(Protocol):
+class Store(Scrubbing, Protocol):
     """A database behind the contract."""
 
     def read(self) -> AbstractAsyncContextManager[Reader]:

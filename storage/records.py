@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from conversations.engine import AnswerSource, Mode
+from conversations.state import AnswerSource, Mode
 from conversations.template import Template
 
 
@@ -24,6 +24,14 @@ class Round:
     deadline: date | None
     created_at: datetime
     reminders_enabled: bool = True
+    closed_at: datetime | None = None  # closed: nobody answers or edits any more
+    retention_days: int | None = None  # purged this many days after closing (None: by hand)
+    purged_at: datetime | None = None  # names, Telegram ids and answers erased
+
+    @property
+    def closed(self) -> bool:
+        """True once the round is closed (a purged round is closed too)."""
+        return self.closed_at is not None
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Participant:
     unreachable_at: datetime | None = None
     withdrawn: bool = False
     invite_id: int | None = None  # the invite they joined with (``#id`` in progress)
+    withdrawn_at: datetime | None = None  # when their input was erased (None before 2027)
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,18 @@ class AnswerVersion:
     text: str
     source: AnswerSource
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class AsideText:
+    """A text a colleague sent where it was no answer, kept until they say where it belongs."""
+
+    id: int
+    participant_id: int
+    text: str
+    message_id: int | None
+    created_at: datetime
+    placed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +186,8 @@ class RoundSnapshot:
     answers: tuple[Answer, ...]
     pending_invites: tuple[Invite, ...] = ()  # colleague invites nobody has opened yet
     partner_merges: dict[str, str] = field(default_factory=dict)  # normalised name -> canonical
+    aside: tuple[AsideText, ...] = ()  # kept texts that still wait for a place
+    kept: Kept | None = None  # a purged round: the anonymous counts that are left
 
 
 @dataclass(frozen=True)
@@ -231,3 +254,152 @@ class DatabaseCheck:
     problems: tuple[str, ...] = ()
     schema_version: int = 0
     counts: tuple[tuple[str, int], ...] = ()  # (what, how many): rounds, participants, answers
+
+
+# --- privacy: what is erased, what is kept, and who did what ---------------------------------
+
+
+@dataclass(frozen=True)
+class KeptCount:
+    """How many colleagues answered one question for one theme of a purged round."""
+
+    theme_key: str
+    question_key: str
+    answers: int
+
+
+@dataclass(frozen=True)
+class Kept:
+    """All that is left of a purged round: anonymous counts, nobody's name."""
+
+    colleagues: int  # took part (joined, not withdrawn) when it was purged
+    submitted: int  # of them, submitted
+    counts: tuple[KeptCount, ...]  # per theme and question, in no particular order
+
+    def answers(self, theme_key: str, question_key: str) -> int:
+        """Returns how many answered a question for a theme (0 when nobody did)."""
+        for count in self.counts:
+            if count.theme_key == theme_key and count.question_key == question_key:
+                return count.answers
+        return 0
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records: everything that erases or ends something."""
+
+    WITHDRAW = "withdraw"  # a coordinator (or the command line) took a colleague out
+    WITHDRAW_SELF = "withdraw_self"  # a colleague withdrew their own input
+    CLOSE = "close"
+    PURGE = "purge"
+    RETENTION = "retention"  # the retention period of a round was set or cleared
+
+
+class ActorRole(StrEnum):
+    """In which capacity someone acted. A purge keeps this, and erases the name."""
+
+    COORDINATOR = "coordinator"  # in the chat
+    COLLEAGUE = "colleague"  # in the chat, about their own input
+    COMMAND_LINE = "command_line"  # an operator running `themabot`
+    BOT = "bot"  # the bot itself: a retention period that passed
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a role, and (until a purge) who it was."""
+
+    role: ActorRole
+    user_id: int | None = None  # a Telegram user
+    name: str | None = None  # their name, or the operator's login name
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded action on a round."""
+
+    id: int
+    round_id: int
+    at: datetime
+    action: AuditAction
+    actor: Actor
+    subject_name: str | None = None  # whom it was about (erased by a purge)
+    subject_invite: int | None = None  # their invite number, "#12"
+    detail: tuple[tuple[str, int], ...] = ()  # numbers: ("answers", 7), ("told", 3), ...
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What a withdrawal took out of the store."""
+
+    answers: int
+    versions: int
+    message_links: int
+    reminders: int
+
+
+class PurgeOutcome(StrEnum):
+    """What became of a request to purge a round."""
+
+    PURGED = "purged"
+    NO_ROUND = "no_round"
+    NOT_CLOSED = "not_closed"  # refused: a round is closed before it is purged
+    ALREADY = "already"  # purged before: nothing left to erase
+
+
+@dataclass(frozen=True)
+class Purge:
+    """A purge: the outcome, what was erased, and whether the file holds none of it."""
+
+    outcome: PurgeOutcome
+    colleagues: int = 0  # participants erased (withdrawn ones too)
+    invites: int = 0
+    answers: int = 0
+    scrubbed: bool = False  # deleted content overwritten and the WAL emptied
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is PurgeOutcome.PURGED
+
+
+@dataclass(frozen=True)
+class ReminderClaim:
+    """One reminder slot of a colleague: when it was claimed and what became of it."""
+
+    slot_key: str
+    claimed_at: datetime
+    outcome: ClaimOutcome
+    attempts: int
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One answer with every version it had and the messages that gave its parts."""
+
+    answer: Answer
+    history: tuple[AnswerVersion, ...]
+    message_ids: tuple[int, ...]  # Telegram message ids in the colleague's own chat
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Everything stored about one person in one round."""
+
+    round: Round
+    participant: Participant
+    invite: Invite | None
+    answers: tuple[AnswerRecord, ...]
+    reminders: tuple[ReminderClaim, ...]
+    audit: tuple[AuditEntry, ...]  # about them; who acted is given as a role only
+    aside: tuple[AsideText, ...] = ()  # texts kept aside, placed or not
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything the store holds about one Telegram user, and nothing of anyone else."""
+
+    user_id: int
+    participations: tuple[Participation, ...]
+    coordinator: Coordinator | None = None
+    coordinator_actions: tuple[AuditEntry, ...] = ()  # what they did; whom it was about left out
+    recent_updates: int = 0  # handled updates remembered (chat and message number, no content)
+    waiting_updates: int = 0  # received, not handled yet (content until handled)
+    queued_messages: int = 0  # messages to them waiting in the outbox

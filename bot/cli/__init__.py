@@ -1,6 +1,7 @@
 """The `themabot` command line (also `python -m bot`), one module per group of commands:
 
 - :mod:`bot.cli.rounds`: ``round create | list | update``;
+- :mod:`bot.cli.privacy`: ``round close``, ``purge``, ``audit``;
 - :mod:`bot.cli.invites`: ``invite``, ``assign``, ``withdraw``; :mod:`bot.cli.bulk`:
   ``invite --from FILE``;
 - :mod:`bot.cli.follow`: ``progress``, ``report``;
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.cli import backup, follow, invites, rounds, system
+from bot.cli import backup, follow, invites, privacy, rounds, system
 from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.template import TemplateError
@@ -52,6 +53,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
     rounds.add_parsers(sub, common)
     invites.add_parsers(sub, common)
     follow.add_parsers(sub, common)
+    privacy.add_parsers(sub, common)
     backup.add_parsers(sub, common)
     return parser
 
@@ -161,6 +163,10 @@ async def _with_store(console: Console, args: argparse.Namespace) -> int:
             return await follow.progress(console, store, args)
         if args.command == "report":
             return await follow.report(console, store, args)
+        if args.command == "purge":
+            return await privacy.purge(console, store, args)
+        if args.command == "audit":
+            return await privacy.audit(console, store, args)
     except StoreUnavailable as exc:
         detail = str(exc)
         raise CliError(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, Console, output_file, the_round, write_file
+from bot.cli.common import CliError, Console, open_round, output_file, write_file
 from bot.cli.links import BotName, bot_name
 from bot.roster import (
     file_error_text,
@@ -55,7 +55,7 @@ async def invite_from(console: Console, store: Store, args: argparse.Namespace) 
         console.fail("from_needs_output")
     source = Path(args.source)
     async with store.read() as tx:
-        round_ = await the_round(console, tx, args.round)
+        round_ = await open_round(console, tx, args.round)
     try:
         rows = read_list_file(source)
     except ListFileError as exc:
@@ -67,7 +67,7 @@ async def invite_from(console: Console, store: Store, args: argparse.Namespace) 
     known = await bot_name(store, console.settings)
     language = console.settings.language
     async with store.write() as tx:
-        round_ = await the_round(console, tx, args.round)
+        round_ = await open_round(console, tx, args.round)
         try:
             plan = plan_invites(rows, round_.template, await tx.roster(round_.id))
         except ListError as exc:

@@ -8,6 +8,7 @@ Hints name the command as the user ran it (``.venv/bin/themabot``, ``python -m b
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import shlex
@@ -23,7 +24,7 @@ from typing import Any, NoReturn
 from bot.settings import Settings
 from conversations.texts import Catalogue, catalogue
 from storage import Reader
-from storage.records import Round
+from storage.records import Actor, ActorRole, Round
 
 PROGRAM = "themabot"  # errors start with it, whatever the command was called
 
@@ -115,6 +116,15 @@ def _json_default(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
+def operator() -> Actor:
+    """Who runs the command line, as the audit trail records them: their login name."""
+    try:
+        name: str | None = getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a user entry)
+        name = None
+    return Actor(ActorRole.COMMAND_LINE, name=name)
+
+
 def quoted(text: str) -> str:
     """Returns text as it is typed in a shell command: quoted when it needs to be."""
     return shlex.quote(text)
@@ -139,6 +149,15 @@ async def the_round(console: Console, tx: Reader, round_id: int) -> Round:
     round_ = await tx.get_round(round_id)
     if round_ is None:
         console.fail("no_round", round=round_id)
+    return round_
+
+
+async def open_round(console: Console, tx: Reader, round_id: int) -> Round:
+    """Returns the round, or stops when there is none or it is closed (nobody can be invited,
+    given themes or moved to another deadline in a closed round)."""
+    round_ = await the_round(console, tx, round_id)
+    if round_.closed:
+        console.fail("round_closed_refused", round=round_.id)
     return round_
 
 

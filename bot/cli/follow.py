@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from bot.cli.common import Console, output_file, the_round, write_file
+from bot.cli.common import CliError, Console, output_file, the_round, write_file
 from storage import Store
 from storage.records import RoundSnapshot
 
@@ -31,6 +32,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="html (the default), docx, md, xlsx or csv; without it the extension decides",
     )
     report.add_argument("--output", required=True, help="file to write, or an existing folder")
+    report.add_argument(
+        "--submitted-only",
+        action="store_true",
+        help="only answers of colleagues who submitted (the document says so)",
+    )
+    report.add_argument(
+        "--docx-template",
+        metavar="FILE",
+        help="a .docx/.dotx whose styles, headers and footers the Word document uses "
+        "(default: THEMABOT_DOCX_TEMPLATE)",
+    )
     report.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -51,7 +63,7 @@ async def progress(console: Console, store: Store, args: argparse.Namespace) -> 
 
     result = round_progress(await snapshot(console, store, args.round))
     console.json(result.to_json())
-    console.line(plain(progress_text(result, console.t)))
+    console.line(plain(progress_text(result, console.t, console.settings.zone)))
     return 0
 
 
@@ -61,7 +73,9 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
     from reports.render import (
         DEFAULT_FORMAT,
         FORMATS,
+        DocxTemplateError,
         UnknownFormatError,
+        check_docx_template,
         filename,
         format_key,
         render,
@@ -74,8 +88,16 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         except UnknownFormatError:
             console.fail("unknown_format", format=args.format, formats=", ".join(FORMATS))
     kinds = {f.extension: key for key, f in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
+    house_style = args.docx_template or console.settings.docx_template or None
+    template = Path(house_style) if house_style else None
+    if template is not None:
+        try:
+            check_docx_template(template)
+        except DocxTemplateError as exc:
+            raise CliError(str(exc)) from None
     found = await snapshot(console, store, args.round)
-    overview = build_overview(found, console.now().astimezone(console.settings.zone))
+    now = console.now().astimezone(console.settings.zone)
+    overview = build_overview(found, now, submitted_only=args.submitted_only)
     path, fmt = output_file(
         console,
         args.output,
@@ -84,8 +106,16 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         default_kind=DEFAULT_FORMAT,
         default_name=lambda kind: filename(overview, kind),
     )
-    data = render(overview, fmt)
+    data = render(overview, fmt, docx_template=template)
     write_file(console, path, data)
-    console.json({"round": args.round, "format": fmt, "output": str(path), "bytes": len(data)})
+    console.json(
+        {
+            "round": args.round,
+            "format": fmt,
+            "output": str(path),
+            "bytes": len(data),
+            "submitted_only": args.submitted_only,
+        }
+    )
     console.say("report_wrote", path=str(path), format=fmt, size=f"{len(data):,}")
     return 0

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from bot.cli.common import Console, checked_name, quoted, the_round
+from bot.cli.common import Console, checked_name, open_round, operator, quoted, the_round
 from bot.cli.links import BotName, bot_name
 from storage import Store
 from storage.records import RosterEntry, Round
@@ -126,7 +126,7 @@ async def invite(console: Console, store: Store, args: argparse.Namespace) -> in
         console, args.name, "what_coordinator" if args.coordinator else "what_colleague"
     )
     async with store.read() as tx:
-        round_ = await the_round(console, tx, args.round)
+        round_ = await open_round(console, tx, args.round)
         entries = await tx.roster(round_.id)
     keys = theme_keys(console, round_, args.theme)
     if args.coordinator and keys:
@@ -200,7 +200,7 @@ async def assign(console: Console, store: Store, args: argparse.Namespace) -> in
 
     calendar = working_calendar(console.settings.timezone)
     async with store.write() as tx:
-        round_ = await the_round(console, tx, args.round)
+        round_ = await open_round(console, tx, args.round)
         keys = theme_keys(console, round_, args.theme)
         entry = one_of(console, round_, await tx.roster(round_.id), args.name)
         done = await add_themes(tx, round_, entry, keys, console.now(), calendar)
@@ -229,15 +229,28 @@ async def assign(console: Console, store: Store, args: argparse.Namespace) -> in
 
 
 async def withdraw(console: Console, store: Store, args: argparse.Namespace) -> int:
-    """Takes a colleague out of a round, or withdraws an invite nobody opened."""
+    """Takes a colleague out of a round and erases their input, or withdraws an invite
+    nobody opened; the audit trail records it."""
+    from bot.withdrawal import withdraw_entry
+
     async with store.write() as tx:
         round_ = await the_round(console, tx, args.round)
         entry = one_of(console, round_, await tx.roster(round_.id), args.name)
-        await tx.withdraw_by_invite(entry.invite_id, console.now())
-    console.json({"round": round_.id, "withdrawn": entry.name, "invite": entry.invite_id})
+        erased = await withdraw_entry(tx, round_, entry, console.now(), operator())
+    if entry.joined:
+        await store.scrub()  # the erased answers leave the database's files too
+    console.json(
+        {
+            "round": round_.id,
+            "withdrawn": entry.name,
+            "invite": entry.invite_id,
+            "answers_erased": erased or 0,
+        }
+    )
     console.say(
         "withdrawn_participant" if entry.joined else "withdrawn_invite",
         name=entry.name,
         round=round_.id,
+        count=erased or 0,
     )
     return 0

@@ -31,6 +31,13 @@ def run(console: Console) -> int:
     """Runs the bot until interrupted; updates sent while it was down are handled, not dropped."""
     settings = console.settings
     require_token(settings)
+    if settings.docx_template:
+        from reports.render import DocxTemplateError, check_docx_template
+
+        try:
+            check_docx_template(Path(settings.docx_template))
+        except DocxTemplateError as exc:
+            raise CliError(f"THEMABOT_DOCX_TEMPLATE: {exc}") from None
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application

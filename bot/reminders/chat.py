@@ -113,6 +113,9 @@ async def on_away(update: Update, context: BotContext) -> None:
 async def on_remind(update: Update, context: BotContext, round_: Round, t: Catalogue) -> None:
     """Shows how many colleagues a reminder would reach and asks to confirm; on/off switches."""
     s = context.services
+    if round_.closed:
+        reply(update, t("round_closed_coordinator", round=round_.name))
+        return
     argument = context.args[0].lower() if context.args else ""
     if argument in ("on", "off", "aan", "uit"):
         enabled = argument in ("on", "aan")
@@ -160,7 +163,7 @@ async def on_remind_confirm(
     async with s.db.write() as tx:
         round_ = await tx.get_round(callback.owner) if callback else None
         fresh = round_ is not None and await first_time(tx, update, s.now())
-    if round_ is None or callback is None:
+    if round_ is None or callback is None or round_.closed:
         await acknowledge(query, t("reminder_button_expired"))
         return
     await acknowledge(query)

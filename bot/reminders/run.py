@@ -254,8 +254,8 @@ async def _add_progress(s: Services, digest: RoundDigest) -> None:
 
 
 def scheduled(round_: Round) -> bool:
-    """Whether a round's scheduled reminders are on."""
-    return round_.reminders_enabled and round_.template.reminders.enabled
+    """Whether a round's scheduled reminders are on (never in a closed round)."""
+    return round_.reminders_enabled and round_.template.reminders.enabled and not round_.closed
 
 
 async def scheduled_rounds(s: Services) -> list[Round]:

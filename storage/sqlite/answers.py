@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from conversations.engine import AnswerSource
-from storage.records import Answer, AnswerLink, AnswerVersion
-from storage.sqlite.base import Queries, Row, req_dt, ts
+from conversations.state import AnswerSource
+from storage.records import Answer, AnswerLink, AnswerVersion, AsideText
+from storage.sqlite.base import Queries, Row, dt, req_dt, ts
 
 ANSWER_SQL = (
     "SELECT a.*, (SELECT COUNT(*) FROM answer_versions v WHERE v.answer_id = a.id) AS versions"
@@ -26,6 +26,18 @@ def answer_record(row: Row) -> Answer:
         created_at=req_dt(row["created_at"]),
         updated_at=req_dt(row["updated_at"]),
         versions=row["versions"],
+    )
+
+
+def aside_record(row: Row) -> AsideText:
+    """Turns an ``aside_texts`` row into an AsideText."""
+    return AsideText(
+        id=row["id"],
+        participant_id=row["participant_id"],
+        text=row["text"],
+        message_id=row["message_id"],
+        created_at=req_dt(row["created_at"]),
+        placed_at=dt(row["placed_at"]),
     )
 
 
@@ -82,6 +94,44 @@ class AnswerQueries(Queries):
                 " VALUES (?, ?, ?, ?)",
                 (chat_id, message_id, answer_id, part),
             )
+
+    async def aside_texts(self, participant_id: int) -> list[AsideText]:
+        rows = await self._all(
+            "SELECT * FROM aside_texts WHERE participant_id = ? AND placed_at IS NULL ORDER BY id",
+            (participant_id,),
+        )
+        return [aside_record(r) for r in rows]
+
+    async def keep_aside(
+        self,
+        participant_id: int,
+        text: str,
+        now: datetime,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> int:
+        return await self._insert(
+            "INSERT INTO aside_texts (participant_id, text, chat_id, message_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (participant_id, text, chat_id, message_id, ts(now)),
+        )
+
+    async def place_aside(self, participant_id: int, aside_id: int, now: datetime) -> None:
+        await self._run(
+            "UPDATE aside_texts SET placed_at = ? WHERE id = ? AND participant_id = ?"
+            " AND placed_at IS NULL",
+            (ts(now), aside_id, participant_id),
+        )
+
+    async def _round_aside(self, round_id: int) -> list[AsideText]:
+        """Kept texts of a round that wait for a place (for the overview and progress)."""
+        rows = await self._all(
+            "SELECT s.* FROM aside_texts s JOIN participants p ON p.id = s.participant_id"
+            " WHERE p.round_id = ? AND s.placed_at IS NULL ORDER BY s.id",
+            (round_id,),
+        )
+        return [aside_record(r) for r in rows]
 
     async def answer_for_message(self, chat_id: int, message_id: int) -> AnswerLink | None:
         row = await self._one(

@@ -52,14 +52,18 @@ class Queries:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
+    # One thread hop per statement: aiosqlite runs each call in its own thread, and a cursor
+    # used step by step (execute, fetch, close) costs three hops where one does.
+
     async def _one(self, sql: str, params: Iterable[object] = ()) -> Row | None:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            row: Row | None = await cur.fetchone()
-            return row
+        rows = await self._db.execute_fetchall(sql, tuple(params))
+        for row in rows:
+            found: Row = row
+            return found
+        return None
 
     async def _all(self, sql: str, params: Iterable[object] = ()) -> list[Row]:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return list(await self._db.execute_fetchall(sql, tuple(params)))
 
     async def _run(self, sql: str, params: Iterable[object] = ()) -> None:
         await self._db.execute(sql, tuple(params))
@@ -68,5 +72,5 @@ class Queries:
         await self._db.executemany(sql, [tuple(r) for r in rows])
 
     async def _insert(self, sql: str, params: Iterable[object]) -> int:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return int(cur.lastrowid or 0)
+        row = await self._db.execute_insert(sql, tuple(params))
+        return int(row[0]) if row else 0

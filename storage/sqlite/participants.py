@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from conversations.engine import Mode
+from conversations.state import Mode
 from storage.records import Invite, Participant
 from storage.sqlite.base import Queries, Row, day, dt, req_dt, ts
 
@@ -41,6 +41,7 @@ def participant_record(row: Row) -> Participant:
         unreachable_at=dt(row["unreachable_at"]),
         withdrawn=bool(row["withdrawn"]),
         invite_id=row["invite_id"],
+        withdrawn_at=dt(row["withdrawn_at"]),
     )
 
 
@@ -87,9 +88,11 @@ class ParticipantQueries(Queries):
         return participant_record(row) if row else None
 
     async def active_participant(self, user_id: int) -> Participant | None:
+        # A round that is still open goes before a closed one: text goes where it can count.
         row = await self._one(
-            f"{PARTICIPANT_SQL} WHERE p.user_id = ? AND p.withdrawn = 0"
-            " ORDER BY p.last_active_at DESC, p.id DESC LIMIT 1",
+            f"{PARTICIPANT_SQL} JOIN rounds r ON r.id = p.round_id"
+            " WHERE p.user_id = ? AND p.withdrawn = 0"
+            " ORDER BY r.closed_at IS NOT NULL, p.last_active_at DESC, p.id DESC LIMIT 1",
             (user_id,),
         )
         return participant_record(row) if row else None

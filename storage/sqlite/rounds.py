@@ -9,7 +9,8 @@ from datetime import date, datetime
 from conversations.answers import same_name
 from conversations.template import ReminderPolicy, Template
 from storage.records import Invite, RosterEntry, Round
-from storage.sqlite.base import Queries, Row, day, dt, req_dt, template_snapshot, ts
+from storage.sqlite.base import Row, day, dt, req_dt, template_snapshot, ts
+from storage.sqlite.privacy import ErasureQueries
 from storage.tokens import hash_token, new_token
 
 
@@ -22,6 +23,9 @@ def round_record(row: Row) -> Round:
         deadline=day(row["deadline"]),
         created_at=req_dt(row["created_at"]),
         reminders_enabled=bool(row["reminders_enabled"]),
+        closed_at=dt(row["closed_at"]),
+        retention_days=row["retention_days"],
+        purged_at=dt(row["purged_at"]),
     )
 
 
@@ -74,7 +78,7 @@ def roster_entry(row: Row) -> RosterEntry | None:
     )
 
 
-class RoundQueries(Queries):
+class RoundQueries(ErasureQueries):
     """Implements RoundReads and RoundWrites."""
 
     async def create_round(
@@ -86,18 +90,22 @@ class RoundQueries(Queries):
         *,
         reminders_enabled: bool = True,
     ) -> Round:
+        retention = template.privacy.retention_days
         round_id = await self._insert(
-            "INSERT INTO rounds (name, template_json, deadline, created_at, reminders_enabled)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO rounds (name, template_json, deadline, created_at, reminders_enabled,"
+            " retention_days) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 name,
                 template.model_dump_json(),
                 deadline.isoformat() if deadline else None,
                 ts(now),
                 int(reminders_enabled),
+                retention,
             ),
         )
-        return Round(round_id, name, template, deadline, now, reminders_enabled)
+        return Round(
+            round_id, name, template, deadline, now, reminders_enabled, retention_days=retention
+        )
 
     async def get_round(self, round_id: int) -> Round | None:
         row = await self._one("SELECT * FROM rounds WHERE id = ?", (round_id,))
@@ -186,9 +194,7 @@ class RoundQueries(Queries):
         if row["participant_id"] is not None:
             if row["withdrawn"]:
                 return False
-            await self._run(
-                "UPDATE participants SET withdrawn = 1 WHERE id = ?", (row["participant_id"],)
-            )
+            await self._take_out(row["participant_id"], now)
             return True
         if row["used_at"] is not None:
             return False  # a second invite whose themes went to someone already taking part
@@ -214,10 +220,7 @@ class RoundQueries(Queries):
         ]
         if len(matching_people) + len(matching_invites) == 1:
             if matching_people:
-                await self._run(
-                    "UPDATE participants SET withdrawn = 1 WHERE id = ?",
-                    (matching_people[0]["id"],),
-                )
+                await self._take_out(matching_people[0]["id"], now)
             else:
                 await self._run(
                     "UPDATE invites SET revoked_at = ? WHERE id = ?",

@@ -10,6 +10,11 @@ that holds it.
 Reads run on connections of their own. In WAL mode a reader sees the last committed state and
 never waits for the writer (nor the writer for it), so progress, overviews and reminders'
 listings go on while answers are being committed.
+
+Erased data must leave the files, not only the tables: the writer runs with
+``secure_delete``, so SQLite overwrites deleted content with zeros as it deletes it (in the
+page and in freed pages), and :meth:`SqliteStore.scrub` checkpoints the write-ahead log into
+the main file and truncates it, so no older copy of a page survives in the WAL either.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -27,6 +33,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.contract import Reader, StoreUnavailable, Writer
+from storage.records import Actor, AuditAction, Purge
 from storage.sqlite.backup import copy_database
 from storage.sqlite.transaction import SqliteTransaction
 
@@ -52,13 +59,20 @@ _UNAVAILABLE = {
 }
 
 # How the writer connection is set up. FULL: an answer the bot confirmed must survive a power
-# cut, not only a kill -9 (WAL makes that one fsync per commit).
+# cut, not only a kill -9 (WAL makes that one fsync per commit). secure_delete: what is
+# deleted (a withdrawal, a purge, a handled update's content) is overwritten, not left in
+# free space; it costs a write of the freed pages, only when something is deleted.
 WRITER_PRAGMAS = {
     "busy_timeout": "10000",
     "journal_mode": "WAL",
     "foreign_keys": "ON",
     "synchronous": "FULL",
+    "secure_delete": "ON",
 }
+# A scrub waits this long (ms) per try for readers to let go of the WAL, and tries this often:
+# it holds the write lock meanwhile, so it never waits long.
+SCRUB_WAIT_MS = 1500
+SCRUB_TRIES = 3
 
 
 async def _guarded(statement: Awaitable[object]) -> None:
@@ -294,6 +308,45 @@ class SqliteStore:
         async with self._lock:
             if self._batch:
                 await self._commit()
+
+    async def scrub(self) -> bool:
+        # Under the write lock, outside any transaction: a checkpoint cannot run inside one.
+        # TRUNCATE waits for readers (of any process) to leave the WAL, copies every page
+        # into the main file and empties the WAL, so older versions of an erased page are in
+        # neither. VACUUM would rewrite the whole file for every purge and, in WAL mode, still
+        # leave the copies in the WAL until a checkpoint.
+        db = self._writer
+        async with self._lock:
+            if self._batch:
+                await self._commit()
+            if db.in_transaction:
+                await db.execute("ROLLBACK")  # left open by a block cancelled while it began
+            await _guarded(db.execute(f"PRAGMA busy_timeout={SCRUB_WAIT_MS:d}"))
+            try:
+                for attempt in range(SCRUB_TRIES):
+                    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                        row = await cur.fetchone()
+                    if row is not None and row[0] == 0:
+                        return True
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            finally:
+                await db.execute(f"PRAGMA busy_timeout={WRITER_PRAGMAS['busy_timeout']}")
+        log.warning("could not empty the write-ahead log now: a reader held on to it")
+        return False
+
+    async def purge(self, round_id: int, now: datetime, actor: Actor) -> Purge:
+        async with self.write() as tx:
+            purged = await tx.purge_round(round_id, now)
+            if purged.done:
+                erased = {
+                    "colleagues": purged.colleagues,
+                    "invites": purged.invites,
+                    "answers": purged.answers,
+                }
+                await tx.record_action(round_id, AuditAction.PURGE, actor, now, detail=erased)
+        if not purged.done:
+            return purged
+        return replace(purged, scrubbed=await self.scrub())
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Reader]:

@@ -8,6 +8,7 @@ from storage.sqlite.coordination import CoordinationQueries
 from storage.sqlite.deliveries import DeliveryQueries
 from storage.sqlite.meta import MetaQueries
 from storage.sqlite.participants import ParticipantQueries
+from storage.sqlite.privacy import PrivacyQueries
 from storage.sqlite.reminders import ReminderQueries
 from storage.sqlite.rounds import RoundQueries
 
@@ -20,6 +21,7 @@ class SqliteTransaction(
     CoordinationQueries,
     MetaQueries,
     DeliveryQueries,
+    PrivacyQueries,
 ):
     """Implements storage.contract.Writer (and Reader, on a read-only connection)."""
 
@@ -33,4 +35,6 @@ class SqliteTransaction(
             answers=tuple(await self.round_answers(round_id)),
             pending_invites=tuple(await self.pending_invites(round_id)),
             partner_merges=await self.partner_merges(round_id),
+            aside=tuple(await self._round_aside(round_id)),
+            kept=await self.kept(round_id),
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.cli import main
-from conversations.engine import Mode
+from conversations.state import Mode
 from storage import Writer, open_store
 
 # Friday 27 November 2026, 10:00 in Amsterdam: a working morning.

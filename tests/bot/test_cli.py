@@ -170,6 +170,7 @@ def test_withdraw_a_colleague_or_an_unopened_invite(db, capsys):
         "round": 1,
         "withdrawn": "Alice",
         "invite": 1,
+        "answers_erased": 0,
     }
     assert run(capsys, "progress", "--round", "1", "--json")["colleagues"] == []
     assert main(["withdraw", "--round", "1", "--name", "Alice"]) == 2
@@ -189,3 +190,30 @@ def test_demo_without_the_developer_tools_says_how_to_get_them(
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "developer tools" in err and "make demo" in err and "pip install -e ./devtools" in err
     assert not (db.parent / "out").exists()
+
+
+def test_report_submitted_only_and_a_house_style(db, capsys, tmp_path):
+    run(capsys, "round", "create", "--name", "R", "--template", SMALL, "--json")
+    run(capsys, "invite", "--round", "1", "--name", "Alice", "--theme", "jeugd", "--json")
+    out = tmp_path / "versie.md"
+    written = run(
+        capsys, "report", "--round", "1", "--output", str(out), "--submitted-only", "--json"
+    )
+    assert written["submitted_only"] is True and written["format"] == "md"
+    assert "alleen ingestuurde antwoorden" in out.read_text(encoding="utf-8")
+
+    house = docx.Document()
+    house.styles["Heading 1"].font.name = "Comic Sans MS"  # a house style one can recognise
+    house.save(str(tmp_path / "huisstijl.docx"))
+    word = tmp_path / "met-huisstijl.docx"
+    run(
+        capsys, "report", "--round", "1", "--output", str(word),
+        "--docx-template", str(tmp_path / "huisstijl.docx"), "--json",
+    )  # fmt: skip
+    assert docx.Document(str(word)).styles["Heading 1"].font.name == "Comic Sans MS"
+
+    (tmp_path / "kapot.docx").write_bytes(b"geen zip")
+    args = ["report", "--round", "1", "--output", str(word), "--docx-template"]
+    assert main([*args, str(tmp_path / "kapot.docx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "kapot.docx" in err

@@ -285,14 +285,20 @@ async def test_withdraw_takes_a_colleague_out_and_stops_an_unopened_link(bot, ro
     carla_token = await bot.invite(round_id, "Ca rla", ["jeugd"])  # a second, odd name
     coby = bot.coordinator()
     await coby.send("/withdraw bram")
+    assert "De 2 antwoorden en de hele geschiedenis ervan worden gewist" in coby.last_reply
+    await coby.press("Ja, uit de ronde halen en wissen")
     assert "Bram</b> doet niet meer mee" in coby.replies[-1].text
+    assert "de 2 antwoorden en de geschiedenis ervan zijn gewist" in coby.last_reply
     await coby.send('/withdraw "Ca  rla"')
-    assert "doet niet meer mee" in coby.last_reply
+    await coby.press("Ja, uitnodiging intrekken")
+    assert "is ingetrokken" in coby.last_reply
     await coby.send("/withdraw Nobody")
     assert "Niemand met de naam Nobody" in coby.last_reply
 
     await coby.send("/progress")
-    assert "Bram" not in coby.last_reply and "Ca rla" not in coby.last_reply
+    # Bram shows as withdrawn, without anything he gave; the withdrawn invite is gone.
+    assert "Teruggetrokken, zonder inhoud (1): Bram (#2)" in coby.last_reply
+    assert "Vastgoed" not in coby.last_reply and "Ca rla" not in coby.last_reply
     await coby.send("/overview md")
     assert b"Vastgoed" not in coby.last_document[1]  # Bram's answer left the overview
 
@@ -311,3 +317,33 @@ async def _progress_json(bot, round_id: int) -> str:
 
     async with bot.store.read() as tx:
         return str(round_progress(await tx.snapshot(round_id)).to_json())
+
+
+async def test_a_submitted_only_overview_leaves_the_drafts_out_and_a_button_switches(
+    bot, round_with_two
+):
+    coby = bot.coordinator()
+    await coby.send("/overview md ingestuurd")
+    name, content, _ = coby.last_document
+    text = content.decode()
+    assert name.endswith("-ingestuurd.md")
+    assert "Geldstromen" in text and "Vastgoed" not in text  # Bram has not submitted
+    assert coby.buttons[-1] == "Alle antwoorden, ook concepten"
+    await coby.press("Alle antwoorden, ook concepten")
+    name, content, _ = coby.last_document
+    assert not name.endswith("-ingestuurd.md") and "Vastgoed" in content.decode()
+    assert coby.buttons[-1] == "Alleen ingestuurde antwoorden"
+    await coby.send("/overview ingestuurd docx")  # the words in any order
+    assert coby.last_document[0].endswith("-ingestuurd.docx")
+
+
+async def test_the_overview_button_refuses_colleagues_and_forged_data(bot, round_with_two):
+    round_id, alice, _ = round_with_two
+    coby = bot.coordinator()
+    await coby.send("/overview")
+    documents = len(coby.documents)
+    await coby.press_data(f"v1:ov:{round_id}:9:1")  # no format 9
+    assert coby.last_callback_answer and "verlopen" in coby.last_callback_answer
+    await alice.press_data(f"v1:ov:{round_id}:0:1")
+    assert alice.last_callback_answer and "coördinator" in alice.last_callback_answer
+    assert len(coby.documents) == documents and alice.documents == []

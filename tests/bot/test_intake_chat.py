@@ -150,7 +150,7 @@ async def test_invite_without_themes_lets_colleague_pick(bot):
     await bram.send(f"/start {token}")
     assert "Kies hieronder de thema's" in bram.transcript()
     await bram.send("ik typ iets")
-    assert "Kies eerst je thema's" in bram.transcript()
+    assert "Ik heb je bericht bewaard. Kies eerst je thema's" in bram.transcript()
     for command in ("/review", "/skip", "/back"):
         await bram.send(command)
         assert "Kies eerst je thema's" in bram.last_reply, command
@@ -161,7 +161,14 @@ async def test_invite_without_themes_lets_colleague_pick(bot):
     await bram.press("▫️ Regie op jeugd")
     assert "✅ Regie op jeugd" in bram.buttons
     await bram.press("Klaar, begin met de vragen")
-    assert "Thema 1/1 · Regie op jeugd — vraag 1/3" in bram.last_reply
+    question, where = bram.replies[-2:]
+    assert "Thema 1/1 · Regie op jeugd — vraag 1/3" in question.shown
+    # What he typed before picking was kept: now there are questions to put it under.
+    assert "Waar hoort het bij?" in where.shown and "ik typ iets" in where.shown
+    await bram.press("1.1 Waar gaat dit thema over? (laatst gevraagd)")
+    assert "Bewaard als antwoord op" in bram.transcript()
+    assert "vraag 2/3" in bram.last_reply
+    assert (await stored_answers(bot, 1002))[("jeugd", "inhoud")] == "ik typ iets"
 
 
 async def test_strangers_bad_and_used_tokens_are_refused_and_nothing_is_stored(bot, alice):
@@ -370,3 +377,28 @@ async def test_review_then_back_returns_to_where_the_colleague_was(bot, alice):
     assert "Thema 1/2 · Aanpak ondermijning — vraag 2/3" in alice.last_reply
     await alice.send("Politie")
     assert "vraag 3/3" in alice.last_reply
+
+
+async def test_the_last_answer_and_the_review_come_as_one_message(bot, alice):
+    for text in ("Inhoud", "Politie"):
+        await alice.send(text)
+    await alice.press("1. prioriteit")
+    for text in ("Overlast", "Halt"):
+        await alice.send(text)
+    before = len(alice.replies)
+    await alice.press("3. beheersniveau")
+    (review,) = alice.replies[before:]
+    assert review.shown.startswith("✓ Bewaard.") and "Overzicht van je antwoorden" in review.shown
+    assert "Aanpak ondermijning" in review.shown and "Regie op jeugd" in review.shown
+    assert "Wijzig 2.3 Welk niveau stel je voor?" in alice.buttons and "Insturen" in alice.buttons
+
+
+async def test_a_review_too_big_for_one_message_comes_per_theme(bot):
+    round_id = await bot.create_round("ivp")  # seven themes, seven questions each
+    themes = ["wijkaanpak", "woonoverlast", "openbare-ruimte", "jeugd"]
+    alice = bot.user(1001, "Alice")
+    await alice.send(f"/start {await bot.invite(round_id, 'Alice', themes)}")
+    await alice.send("/review")
+    review = [m for m in alice.new_replies]
+    assert len(review) == len(themes) + 1  # one per theme and the footer: 28 edit buttons
+    assert all(len(m.text) <= 4096 for m in review)

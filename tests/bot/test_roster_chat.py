@@ -63,7 +63,9 @@ async def test_withdraw_by_the_number_progress_shows(bot):
     await coby.send("/withdraw Sam")
     assert "#1, #2" in coby.last_reply and "/withdraw #1" in coby.last_reply
     await coby.send("/withdraw #2")
-    assert "doet niet meer mee" in coby.last_reply
+    assert "uitnodiging van sam (#2)" in coby.last_reply  # asks first
+    await coby.press("Ja, uitnodiging intrekken")
+    assert "is ingetrokken" in coby.last_reply
     assert [e.invite_id for e in (await people(bot, round_id)).values()] == [1]
 
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from conversations import engine
-from conversations.engine import (
+from conversations.decisions import (
     Ask,
+    AskWhere,
     ConfirmSubmit,
-    IntakeState,
+    KeepAside,
     MarkSubmitted,
-    Mode,
     MoveTo,
     Note,
     PickThemes,
     SaveAnswer,
     SetThemes,
     ShowReview,
-    StoredAnswer,
 )
 from conversations.slots import SlotRef
+from conversations.state import IntakeState, Mode, StoredAnswer
 from conversations.template import load_template
 from tests.auxil.data import SMALL
 
@@ -136,9 +136,12 @@ def test_submit_asks_confirmation_when_required_questions_are_open():
     assert nothing.changes == () and notes(nothing) == ["nothing_to_submit"]
 
 
-def test_locked_after_deadline_refuses_changes_but_shows_review():
+def test_locked_after_deadline_refuses_changes_but_keeps_what_was_typed():
     s = state(mode=Mode.REVIEW, cursor=None, answers={A1: "x"}, submitted=True, locked=True)
-    assert notes(engine.decide(s, engine.Text("te laat"))) == ["locked"]
+    late = engine.decide(s, engine.Text("te laat"))
+    assert late.changes == (KeepAside("te laat"),) and notes(late) == ["kept_after_deadline"]
+    skipped = engine.decide(s, engine.Skip())
+    assert skipped.changes == () and notes(skipped) == ["locked"]
     assert engine.decide(s, engine.Review()).replies[0].locked
 
 
@@ -161,7 +164,8 @@ def test_message_edit_replaces_one_part_of_an_answer():
     decision = engine.decide(s, engine.MessageEdited(A1, 1, "TWEE"))
     assert decision.changes == (SaveAnswer(A1, ("een", "TWEE"), "edit", part=1),)
     unknown = engine.decide(s, engine.MessageEdited(A3, 0, "x"))
-    assert unknown.changes == () and notes(unknown) == ["edit_not_an_answer"]
+    assert unknown.changes == (KeepAside("x"),) and notes(unknown) == ["edit_kept_aside"]
+    assert isinstance(unknown.replies[-1], AskWhere)
 
 
 def test_status_counts_answered_and_open_required():
@@ -191,10 +195,13 @@ def test_continue_while_picking_shows_the_picker_again():
 
 def test_typed_commands_while_picking_point_to_the_picker_and_old_buttons_expire():
     s = state(mode=Mode.PICKING, cursor=None, themes=("jeugd",))
-    for typed in (engine.Skip(), engine.Back(), engine.Review(), engine.Submit(), engine.Text("x")):
+    for typed in (engine.Skip(), engine.Back(), engine.Review(), engine.Submit()):
         decision = engine.decide(s, typed)
         assert decision.changes == ()
         assert decision.replies == (Note("pick_themes_first"), PickThemes(("jeugd",))), typed
+    text = engine.decide(s, engine.Text("x"))  # a text is kept: placed once themes are chosen
+    assert text.changes == (KeepAside("x"),)
+    assert text.replies == (Note("kept_while_picking"), PickThemes(("jeugd",)))
     for stale in (engine.Skip(at=0), engine.Back(at=1), engine.Edit(at=0), engine.Choose(2, 0)):
         assert engine.decide(s, stale) is engine.EXPIRED, stale
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from conversations.engine import Mode
 from conversations.progress import Category, State, count_progress
 from conversations.slots import SlotRef
+from conversations.state import Mode
 from conversations.template import parse_template
 from reports.progress import ColleagueProgress, RoundProgress, round_progress
 from storage.records import Answer, Invite, Participant, Round, RoundSnapshot

@@ -40,7 +40,8 @@ def test_done_when_word_checked_from_outside() -> None:
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     for theme in ("Aanpak woonoverlast", "Aanpak ondermijning", "Digitale veiligheid"):
         assert theme in headings
-    [priorities] = [t for t in document.tables if t.rows[0].cells[0].text == "Thema"]
+    # The first table headed "Thema"; the audit appendix at the end has one too.
+    priorities = next(t for t in document.tables if t.rows[0].cells[0].text == "Thema")
     woon = next(r for r in priorities.rows if r.cells[0].text == "Aanpak woonoverlast")
     signals = woon.cells[-1].text
     assert "Collega's verschillen van mening over het niveau" in signals

@@ -158,6 +158,7 @@ def test_docx_headings_follow_themes_and_questions(overview: Overview) -> None:
         "Lacunes en signalen",
         "Partners",
         "Dekking per collega",
+        "Bewerkingsgeschiedenis",
     ]
     questions = styled(document, "Heading 2")
     assert questions[:5] == [
@@ -252,11 +253,13 @@ def test_xlsx_one_row_per_answer_with_frozen_filtered_header(overview: Overview)
         "Zoals getypt",
         "Status",
         "Laatst bewerkt",
+        "Versies",
+        "Eerste versie",
     )
     assert len(rows) == 1 + overview.answer_count
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:H{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:J{len(rows)}"
     assert sheet.column_dimensions["E"].width > sheet.column_dimensions["G"].width
     assert sheet["E2"].alignment.wrap_text
     first = rows[1]
@@ -288,7 +291,7 @@ def test_csv_has_bom_and_the_rows_of_the_answers_sheet(overview: Overview) -> No
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["Ronde", "Thema", "Vraag", "Collega", "Antwoord", "Zoals getypt",
-                       "Status", "Laatst bewerkt"]  # fmt: skip
+                       "Status", "Laatst bewerkt", "Versies", "Eerste versie"]  # fmt: skip
     assert len(rows) == 1 + overview.answer_count
     assert rows[1][0] == "IVP 2027-2030"  # no page header in CSV: the round is a column
     assert rows[1][4] == "We werken met een meldpunt.\nEn huisbezoeken."
@@ -298,7 +301,7 @@ def test_csv_has_bom_and_the_rows_of_the_answers_sheet(overview: Overview) -> No
 def test_csv_in_english_uses_commas() -> None:
     overview = build_overview(make_snapshot(make_template(language="en")), NOW)
     rows = list(csv.reader(io.StringIO(render(overview, "csv").decode("utf-8-sig"))))
-    assert rows[0][0] == "Round" and len(rows[0]) == 8
+    assert rows[0][0] == "Round" and len(rows[0]) == 10
 
 
 # Chat summary

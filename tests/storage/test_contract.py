@@ -7,19 +7,25 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conversations.engine import AnswerSource, Mode
-from conversations.template import ReminderPolicy, load_template
+from conversations.state import AnswerSource, Mode
+from conversations.template import PrivacyPolicy, ReminderPolicy, load_template
 from storage import Store
 from storage.contract import MAX_SEND_ATTEMPTS
 from storage.records import (
+    Actor,
+    ActorRole,
     AnswerLink,
     Arrival,
+    AuditAction,
     ClaimOutcome,
     Coordinator,
+    Erased,
     Invite,
     Lane,
     Letter,
     Participant,
+    Purge,
+    PurgeOutcome,
     RosterEntry,
     Round,
 )
@@ -528,3 +534,234 @@ async def test_the_outbox_keeps_order_lanes_and_retries(store):
     async with store.read() as tx:
         assert await tx.chat_outbox(first.chat_id) == [retry]  # due or not
         assert await tx.chat_outbox(-1) == []
+
+
+# --- privacy: withdrawing, closing, purging, the audit trail, one person's data ----------
+
+
+async def answered(store: Store, participant: Participant, *texts: str) -> None:
+    """Gives a participant answers with a message each, a second version, and a reminder."""
+    async with store.write() as tx:
+        for i, text in enumerate(texts):
+            await tx.save_answer(
+                participant.id,
+                "jeugd",
+                f"q{i}",
+                (text,),
+                AnswerSource.ANSWER,
+                NOW,
+                chat_id=participant.chat_id,
+                message_id=100 + i,
+            )
+            await tx.save_answer(
+                participant.id,
+                "jeugd",
+                f"q{i}",
+                (f"{text} (bewerkt)",),
+                AnswerSource.EDIT,
+                NOW + timedelta(minutes=5),
+                chat_id=participant.chat_id,
+                message_id=100 + i,
+            )
+        await tx.claim_reminder(participant.id, "first", NOW)
+
+
+async def test_withdrawing_erases_the_input_and_keeps_that_one_took_part(store):
+    round_ = await new_round(store)
+    alice = await join(store, round_.id, 1001)
+    bram = await join(store, round_.id, 1002, "Bram")
+    await answered(store, alice, "A1", "A2")
+    await answered(store, bram, "B1")
+    async with store.write() as tx:
+        await tx.queue_messages(1001, [Letter("Je antwoord: A1")], Lane.REPLY, NOW)
+        await tx.queue_messages(1001, [Letter("De deadline is verplaatst")], Lane.BULK, NOW)
+        await tx.queue_messages(1002, [Letter("Je antwoord: B1")], Lane.REPLY, NOW)
+        erased = await tx.withdraw_participant(alice.id, NOW + timedelta(hours=1))
+        assert await tx.withdraw_participant(alice.id, NOW) is None  # once
+        assert await tx.withdraw_participant(9999, NOW) is None
+    assert erased == Erased(answers=2, versions=4, message_links=2, reminders=1)
+    async with store.read() as tx:
+        gone = await tx.participant(alice.id)
+        assert await tx.answers_of(alice.id) == []
+        assert await tx.answer_history(alice.id, "jeugd", "q0") == []
+        assert await tx.answer_for_message(1001, 100) is None
+        assert await tx.reminder_outcomes(alice.id) == {}
+        assert len(await tx.answers_of(bram.id)) == 1  # nobody else's
+        assert await tx.answer_for_message(1002, 100) is not None
+        # A reply waiting for her chat may quote her answers; an announcement never does.
+        assert [m.text for m in await tx.pending_messages(Lane.REPLY)] == ["Je antwoord: B1"]
+        assert [m.chat_id for m in await tx.pending_messages(Lane.BULK)] == [1001]
+    assert gone.withdrawn and gone.withdrawn_at == NOW + timedelta(hours=1)
+    assert gone.name == "Alice" and gone.cursor is None
+
+
+async def test_every_kind_of_withdrawal_erases_the_same_way(store):
+    round_ = await new_round(store)
+    alice = await join(store, round_.id, 1001, "Alice")
+    bram = await join(store, round_.id, 1002, "Bram")
+    await answered(store, alice, "A1")
+    await answered(store, bram, "B1")
+    async with store.write() as tx:
+        assert await tx.withdraw_by_invite(alice.invite_id, NOW)
+        assert await tx.withdraw(round_.id, "bram", NOW) == ["Bram"]
+    async with store.read() as tx:
+        for person in (alice, bram):
+            assert await tx.answers_of(person.id) == []
+            assert await tx.reminder_outcomes(person.id) == {}
+            assert (await tx.participant(person.id)).withdrawn_at == NOW
+
+
+async def test_a_round_closes_once_and_keeps_its_retention(store):
+    template = IVP.model_copy(update={"privacy": PrivacyPolicy(retention_days=30)})
+    async with store.write() as tx:
+        round_ = await tx.create_round("R", template, None, NOW)
+        assert await tx.close_round(round_.id, NOW)
+        assert not await tx.close_round(round_.id, NOW + timedelta(days=1))
+        await tx.set_retention(round_.id, None)
+        await tx.set_retention(round_.id, 7)
+    assert round_.retention_days == 30 and not round_.closed
+    async with store.read() as tx:
+        closed = await tx.get_round(round_.id)
+    assert closed.closed and closed.closed_at == NOW and closed.retention_days == 7
+    assert closed.purged_at is None
+
+
+async def test_an_open_round_is_preferred_over_a_closed_one(store):
+    old, new = await new_round(store, "Old"), await new_round(store, "New")
+    await join(store, old.id, 1001)
+    later = await join(store, new.id, 1001)
+    async with store.write() as tx:
+        await tx.touch(later.id, NOW - timedelta(days=1))  # the old round was used last
+        await tx.close_round(old.id, NOW)
+    async with store.read() as tx:
+        assert (await tx.active_participant(1001)).round_id == new.id
+
+
+async def test_the_audit_trail_records_who_did_what(store):
+    round_ = await new_round(store)
+    coby = Actor(ActorRole.COORDINATOR, 9001, "Coby")
+    async with store.write() as tx:
+        await tx.record_action(
+            round_.id,
+            AuditAction.WITHDRAW,
+            coby,
+            NOW,
+            subject_name="Bram",
+            subject_invite=2,
+            detail={"answers": 3},
+        )
+        await tx.record_action(round_.id, AuditAction.CLOSE, Actor(ActorRole.COMMAND_LINE), NOW)
+    async with store.read() as tx:
+        withdrew, closed = await tx.audit_trail(round_.id)
+        assert await tx.audit_trail(round_.id + 1) == []
+    assert withdrew.action is AuditAction.WITHDRAW and withdrew.actor == coby
+    assert withdrew.subject_name == "Bram" and withdrew.subject_invite == 2
+    assert withdrew.detail == (("answers", 3),) and withdrew.at == NOW
+    assert closed.actor == Actor(ActorRole.COMMAND_LINE) and closed.detail == ()
+
+
+async def test_purging_erases_a_closed_round_and_keeps_anonymous_counts(store):
+    round_ = await new_round(store)
+    other = await new_round(store, "Other")
+    alice = await join(store, round_.id, 1001, "Alice de Vries")
+    bram = await join(store, round_.id, 1002, "Bram")
+    elsewhere = await join(store, other.id, 1003, "Carla")
+    await answered(store, alice, "Alice-tekst", "nog een")
+    await answered(store, bram, "Bram-tekst")
+    await answered(store, elsewhere, "Carla-tekst")
+    coby = Actor(ActorRole.COORDINATOR, 9001, "Coby")
+    async with store.write() as tx:
+        await tx.mark_submitted(alice.id, NOW)
+        await tx.create_invite(round_.id, "Dirk", [], NOW)
+        await tx.merge_partner(round_.id, "wijkagent", "Politie", NOW)
+        await tx.add_coordinator(9001, 9001, "Coby", None, NOW, active_round_id=round_.id)
+        await tx.record_action(round_.id, AuditAction.WITHDRAW, coby, NOW, subject_name="Eva")
+        assert (await tx.purge_round(round_.id, NOW)).outcome is PurgeOutcome.NOT_CLOSED
+        assert (await tx.purge_round(9999, NOW)).outcome is PurgeOutcome.NO_ROUND
+        await tx.close_round(round_.id, NOW)
+        purged = await tx.purge_round(round_.id, NOW + timedelta(days=1))
+        assert (await tx.purge_round(round_.id, NOW)).outcome is PurgeOutcome.ALREADY
+    assert purged == Purge(PurgeOutcome.PURGED, colleagues=2, invites=3, answers=3)
+    async with store.read() as tx:
+        round_after = await tx.get_round(round_.id)
+        snapshot = await tx.snapshot(round_.id)
+        kept = await tx.kept(round_.id)
+        (entry,) = await tx.audit_trail(round_.id)
+        coordinator = await tx.coordinator(9001)
+        assert await tx.kept(other.id) is None
+        assert len(await tx.answers_of(elsewhere.id)) == 1  # another round is untouched
+        assert await tx.partner_merges(round_.id) == {}
+        assert await tx.active_participant(1001) is None
+    assert round_after.purged_at == NOW + timedelta(days=1) and round_after.name == "R"
+    assert snapshot.participants == () and snapshot.answers == () and snapshot.kept == kept
+    assert snapshot.pending_invites == ()
+    assert kept.colleagues == 2 and kept.submitted == 1
+    assert {(c.question_key, c.answers) for c in kept.counts} == {("q0", 2), ("q1", 1)}
+    assert kept.answers("jeugd", "q0") == 2 and kept.answers("jeugd", "nope") == 0
+    assert entry.action is AuditAction.WITHDRAW and entry.actor == Actor(ActorRole.COORDINATOR)
+    assert entry.subject_name is None
+    assert coordinator.active_round_id is None and coordinator.name == "Coby"
+
+
+async def test_the_store_purges_and_scrubs_in_one_go(store):
+    round_ = await new_round(store)
+    await answered(store, await join(store, round_.id, 1001), "Alice-tekst")
+    operator = Actor(ActorRole.COMMAND_LINE, name="ops")
+    assert (await store.purge(round_.id, NOW, operator)).outcome is PurgeOutcome.NOT_CLOSED
+    async with store.write() as tx:
+        await tx.close_round(round_.id, NOW)
+    purged = await store.purge(round_.id, NOW, operator)
+    assert purged.done and purged.scrubbed and purged.answers == 1
+    assert await store.scrub()
+    async with store.read() as tx:
+        (entry,) = await tx.audit_trail(round_.id)
+    assert entry.action is AuditAction.PURGE and entry.actor == operator
+    assert dict(entry.detail) == {"colleagues": 1, "invites": 1, "answers": 1}
+
+
+async def test_personal_data_holds_everything_of_one_person_and_nothing_of_others(store):
+    round_ = await new_round(store)
+    other = await new_round(store, "Other")
+    alice = await join(store, round_.id, 1001, "Alice")
+    await join(store, other.id, 1001, "Alice")
+    bram = await join(store, round_.id, 1002, "Bram")
+    await answered(store, alice, "Alice-tekst")
+    await answered(store, bram, "Bram-tekst")
+    coby = Actor(ActorRole.COORDINATOR, 9001, "Coby")
+    async with store.write() as tx:
+        await tx.withdraw_participant(bram.id, NOW)
+        await tx.record_action(
+            round_.id,
+            AuditAction.WITHDRAW,
+            coby,
+            NOW,
+            subject_name="Alice",
+            subject_invite=alice.invite_id,
+        )
+        await tx.record_action(
+            round_.id,
+            AuditAction.WITHDRAW,
+            coby,
+            NOW,
+            subject_name="Bram",
+            subject_invite=bram.invite_id,
+        )
+        await tx.add_coordinator(9001, 9001, "Coby", None, NOW)
+        await tx.queue_messages(1001, [Letter("hallo")], Lane.BULK, NOW)
+    async with store.read() as tx:
+        mine = await tx.personal_data(1001)
+        coby_data = await tx.personal_data(9001)
+        nobody = await tx.personal_data(666)
+    first, second = mine.participations
+    assert mine.user_id == 1001 and first.participant.id == alice.id
+    assert first.invite.name == "Alice" and second.round.name == "Other"
+    (record,) = first.answers
+    assert [v.text for v in record.history] == ["Alice-tekst", "Alice-tekst (bewerkt)"]
+    assert record.message_ids == (100,) and first.reminders[0].slot_key == "first"
+    (about,) = first.audit  # the withdrawal of Bram is not hers
+    assert about.actor == Actor(ActorRole.COORDINATOR)  # who acted: the role, not the name
+    assert mine.queued_messages == 1 and mine.coordinator is None
+    assert "Bram" not in repr(mine) and "Coby" not in repr(mine)
+    assert coby_data.coordinator.name == "Coby" and len(coby_data.coordinator_actions) == 2
+    assert all(e.subject_name is None for e in coby_data.coordinator_actions)
+    assert nobody.participations == () and nobody.coordinator is None
