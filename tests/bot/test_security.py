@@ -149,9 +149,25 @@ async def test_invite_tokens_are_long_random_hashed_and_single_use(bot):
     assert token not in stored_text(bot.db_path)
 
 
-@pytest.mark.skip(reason="closing a round comes with the privacy work (issue 9 item 7 / privacy)")
-async def test_an_invite_is_unusable_once_its_round_is_closed(bot):  # pragma: no cover
-    raise NotImplementedError
+async def test_an_invite_is_unusable_once_its_round_is_closed(bot):
+    from bot.closing import close_round
+    from bot.reminders.run import working_calendar
+    from storage.records import Actor, ActorRole
+
+    round_id = await bot.create_round(SMALL, name="Ronde 1")
+    token = await bot.invite(round_id, "Dirk", ["jeugd"])
+    async with bot.store.write() as tx:
+        round_ = await tx.get_round(round_id)
+        calendar = working_calendar(bot.settings.timezone)
+        actor = Actor(ActorRole.COMMAND_LINE, name="test")
+        await close_round(tx, round_, bot.clock(), calendar, actor, bot.settings.timezone)
+    dirk = bot.user(1004, "Dirk")
+    await dirk.send(f"/start {token}")
+    assert "die ronde is gesloten" in dirk.last_reply
+    assert await participant_of(bot, 1004) is None
+    async with bot.store.read() as tx:
+        (invite,) = await tx.invites(round_id)
+    assert invite.used_by is None
 
 
 async def test_guessing_tokens_is_slowed_and_others_are_not(bot):
