@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 import pytest
+from telegram.error import TimedOut
 
 from bot.polling import poll
+from bot.sending import Sent, deliver
 from storage.records import Lane
 from tests.auxil.data import SMALL
 from tests.auxil.waiting import Sleeps, quick
@@ -175,3 +178,34 @@ async def test_the_error_handler_logs_ids_and_never_the_text(bot, alice, caplog,
     assert "Sorry, er ging iets mis" in alice.last_reply
     assert [type(e) for e in bot.errors] == [RuntimeError]
     bot.errors.clear()
+
+
+class TimingOut:
+    """A bot whose sends time out ``times`` times (with ``cause``), then go through."""
+
+    def __init__(self, cause: Exception, times: int = 1) -> None:
+        self.cause, self.times, self.tries = cause, times, 0
+
+    async def do_api_request(self, method, api_kwargs=None, **_kwargs):
+        self.tries += 1
+        if self.tries <= self.times:
+            raise TimedOut("Timed out") from self.cause
+        return object()
+
+
+@pytest.mark.parametrize(
+    ("cause", "tries", "outcome"),
+    [
+        # Never written (no connection, none free, not all sent): Telegram cannot have it.
+        (httpx.ConnectTimeout("connect"), 2, Sent.SENT),
+        (httpx.PoolTimeout("pool"), 2, Sent.SENT),
+        (httpx.WriteTimeout("write"), 2, Sent.SENT),
+        # Sent whole, the answer never came: most likely shown already, so not sent again.
+        (httpx.ReadTimeout("read"), 1, Sent.UNCERTAIN),
+    ],
+)
+async def test_a_timeout_is_sent_again_only_when_telegram_cannot_have_it(cause, tries, outcome):
+    sleeps = Sleeps()
+    bot = TimingOut(cause)
+    assert await deliver(bot, 1001, "vraag", sleep=sleeps) is outcome
+    assert bot.tries == tries
