@@ -39,8 +39,10 @@ from bot.raw_updates import KeepRaw
 from bot.reminders import chat as reminder_chat
 from bot.reminders import jobs as reminder_jobs
 from bot.roles import coordinator_chats
+from bot.sending import Sent, acknowledge, deliver
 from bot.services import BotData, Services, utc_now
 from bot.settings import Settings
+from bot.throttle import Throttle
 from conversations.texts import catalogue
 from storage import Store, open_store
 from storage.contract import StoreUnavailable
@@ -114,6 +116,7 @@ def build_application(
         clock,
         owns_store=store is None,
         documents=Documents(documents),
+        throttle=Throttle(settings.language),
         raw_updates=raw_updates,
     )
     _add_handlers(app)
@@ -228,11 +231,11 @@ async def on_error(update: object, context: BotContext) -> None:
         key = "error"
     if not isinstance(update, Update) or chat is None or key is None:
         return
-    try:
-        if update.callback_query:
-            await update.callback_query.answer()
-        await context.bot.send_message(chat, catalogue(s.settings.language)(key))
-    except TelegramError:
+    if update.callback_query:
+        await acknowledge(update.callback_query)
+    # With deliver's retries: one 500 must not swallow the notice (it is not queued: the
+    # store may be what failed).
+    if await deliver(context.bot, chat, catalogue(s.settings.language)(key)) is not Sent.SENT:
         log.warning("could not tell chat %s about the error", chat)
 
 

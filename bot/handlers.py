@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks, intake
@@ -76,10 +76,14 @@ async def on_start(update: Update, context: BotContext) -> None:
         await _run_event(update, context, engine.Continue(welcome_back=True))
         return
     t = texts_for(s)
+    now = s.now()
+    if not s.throttle.may_try_token(user_id(update), now):  # guessing: not even looked up
+        await refuse_stranger_with(update, context, t("too_many_tries"))
+        return
     if not TOKEN_SHAPE.match(token):
+        s.throttle.bad_token(user_id(update), now)
         await refuse_stranger_with(update, context, t("bad_token"))
         return
-    now = s.now()
     async with s.db.write() as tx:
         invite = await tx.invite_by_token(token)
         round_ = await tx.get_round(invite.round_id) if invite else None
@@ -97,8 +101,11 @@ async def on_start(update: Update, context: BotContext) -> None:
                     welcome = await _join_as_colleague(tx, s, invite, update, now)
                 await queue_replies(tx, update, chat_id(update), welcome, now)
     if refusal is not None:
+        s.throttle.bad_token(user_id(update), now)
         # A refused stranger's update is not recorded: nothing of theirs is kept.
         await refuse_stranger_with(update, context, refusal)
+    else:
+        s.throttle.good_token(user_id(update))
 
 
 async def refuse_stranger_with(update: Update, context: BotContext, text: str) -> None:
@@ -357,7 +364,7 @@ async def _edit_in_place(update: Update, message: Outgoing) -> None:
     assert update.callback_query is not None
     try:
         await update.callback_query.edit_message_text(message.text, reply_markup=message.keyboard)
-    except (BadRequest, NetworkError) as exc:  # "message is not modified", old messages: harmless
+    except (BadRequest, NetworkError, RetryAfter) as exc:  # "not modified", old messages, 429
         log.debug("could not edit message in place: %s", exc)
 
 

@@ -92,6 +92,8 @@ class Postman:
             except StoreUnavailable as exc:
                 log.warning("cannot read the outbox now: %s", exc)
                 return sent
+            if startup and lane is Lane.REPLY:
+                await self._hold_waiting()
             owned = self._reserved | set(self._unflushed)
             mine = [
                 m
@@ -108,8 +110,10 @@ class Postman:
     ) -> int:
         sent = 0
         async with self._lock(chat_id):
-            if chat_id in self._held and not drain:
-                return 0  # an older message waits for a retry: these go after it, in the drain
+            if chat_id in self._held or drain:
+                # The outbox is what counts: the other path may have sent some of these while
+                # this one waited for the lock, and an older reply that failed waits there.
+                messages = await self._still_waiting(chat_id, messages, catch_up=not drain)
             self._held.discard(chat_id)
             for message in messages:
                 if message.id in self._unflushed:
@@ -137,6 +141,40 @@ class Postman:
                     self._held.add(chat_id)
                     break
         return sent
+
+    async def _still_waiting(
+        self, chat_id: int, messages: list[OutboxMessage], *, catch_up: bool
+    ) -> list[OutboxMessage]:
+        """Returns those of ``messages`` still in the outbox and not sent by this process;
+        with ``catch_up``, preceded by the older replies to the chat that failed before.
+
+        A colleague who acts again after a reply could not be delivered gets that reply now,
+        then the new ones, in order, instead of the new ones later and the old one at its
+        retry time (minutes later, out of date by then).
+        """
+        try:
+            async with self.store.read() as tx:
+                waiting = await tx.chat_outbox(chat_id)
+        except StoreUnavailable:
+            return messages if catch_up else []  # the drain tries again later
+        done = set(self._unflushed)
+        ids = {m.id for m in messages}
+        first = min(ids, default=0)
+        older = [
+            m
+            for m in waiting
+            if catch_up and m.lane is Lane.REPLY and m.id < first and m.id not in done | ids
+        ]
+        present = {m.id for m in waiting}
+        return older + [m for m in messages if m.id in present and m.id not in done]
+
+    async def _hold_waiting(self) -> None:
+        """At start-up: chats with a failed reply waiting for its retry are held, so a new
+        reply to them brings it along (see :meth:`_still_waiting`)."""
+        with contextlib.suppress(StoreUnavailable):
+            async with self.store.read() as tx:
+                waiting = await tx.pending_messages(Lane.REPLY, limit=100_000)
+            self._held.update(m.chat_id for m in waiting if m.attempts)
 
     def _sent(self, message_id: int) -> None:
         self._unflushed.append(message_id)

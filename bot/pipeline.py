@@ -164,8 +164,11 @@ class Pipeline:
         try:
             while queue:
                 work = queue[0]
-                async with self._slots:
-                    done = await self._handle(work)
+                if work.attempts or await self._admitted(work, len(queue)):
+                    async with self._slots:
+                        done = await self._handle(work)
+                else:
+                    done = True  # dropped: a flood beyond what may wait (bot/throttle.py)
                 if done:
                     queue.popleft()
                     self._backlog -= 1
@@ -180,6 +183,17 @@ class Pipeline:
                 del self._queues[key]
             if not self._workers:
                 self._idle.set()
+
+    async def _admitted(self, work: _Work, waiting: int) -> bool:
+        """Lets the update through the per-user limits (after a wait if its user floods);
+        False when it is dropped, and then it leaves the inbox."""
+        throttle = self.app.bot_data.services.throttle
+        if await throttle.admit(work.update, waiting, self.clock(), self.sleep, self.app.bot):
+            return True
+        with contextlib.suppress(StoreUnavailable):
+            async with self.store.write() as tx:
+                await tx.forget_update(work.entry.update_id, work.entry.fingerprint)
+        return False
 
     async def _handle(self, work: _Work) -> bool:
         """Runs one update through the application; False when it must be tried again."""

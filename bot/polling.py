@@ -18,7 +18,7 @@ import signal
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.context import BotApplication
 from bot.pipeline import Pipeline
@@ -77,7 +77,7 @@ async def poll(
             await sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
-        except NetworkError as exc:  # includes TimedOut and 5xx
+        except TelegramError as exc:  # NetworkError (timeouts, 5xx, 400), a garbled answer
             log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
             await sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)

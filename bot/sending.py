@@ -214,7 +214,7 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
     """
     try:
         await query.answer(text)
-    except (BadRequest, NetworkError) as exc:
+    except (BadRequest, NetworkError, RetryAfter) as exc:  # a 429 here is not worth a wait
         log.info("could not answer callback query %s: %s", query.id, exc)
 
 

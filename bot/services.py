@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.documents import Documents
 from bot.raw_updates import KeepRaw
 from bot.settings import Settings
+from bot.throttle import Throttle
 from storage import Store
 
 if TYPE_CHECKING:  # only for annotations: both modules import this one
@@ -44,6 +45,7 @@ class Services:
     postman: Postman | None = None
     pipeline: Pipeline | None = None
     documents: Documents = field(default_factory=Documents)
+    throttle: Throttle = field(default_factory=Throttle)  # per-user limits (bot/throttle.py)
     # getUpdates' request object, which keeps the JSON of what it fetched (for the inbox).
     raw_updates: KeepRaw = field(default_factory=KeepRaw)
     _background: set[asyncio.Task[None]] = field(default_factory=set)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.contract import Reader, Store, Writer
+from storage.records import DatabaseCheck
 from storage.tokens import hash_token, new_token
 
 
@@ -17,4 +18,20 @@ async def open_store(path: str | Path) -> Store:
     return await SqliteStore.open(path)
 
 
-__all__ = ["Reader", "Store", "Writer", "hash_token", "new_token", "open_store"]
+def check_database(path: str | Path) -> DatabaseCheck:
+    """Looks at a database file (a backup) without changing it; see DatabaseCheck."""
+    from storage.sqlite.backup import check_database as check
+
+    return check(path)
+
+
+__all__ = [
+    "DatabaseCheck",
+    "Reader",
+    "Store",
+    "Writer",
+    "check_database",
+    "hash_token",
+    "new_token",
+    "open_store",
+]

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Protocol
 
 from conversations.state import AnswerSource, Mode
@@ -412,6 +413,10 @@ class DeliveryReads(Protocol):
         ``not_before`` has passed by then."""
         ...
 
+    async def chat_outbox(self, chat_id: int) -> list[OutboxMessage]:
+        """Returns every message queued for one chat, both lanes, due or not, oldest first."""
+        ...
+
 
 class DeliveryWrites(DeliveryReads, Protocol):
     """The inbox and the outbox, changed."""
@@ -501,6 +506,12 @@ class Store(Scrubbing, Protocol):
 
     async def schema_version(self) -> int:
         """Returns the number of the newest applied migration."""
+        ...
+
+    async def backup(self, target: str | Path) -> None:
+        """Writes a consistent copy of the whole database to ``target`` (replacing it whole,
+        or leaving it as it was), while reads and writes go on. Raises StoreUnavailable when
+        the database cannot be read, OSError when ``target`` cannot be written."""
         ...
 
     async def close(self) -> None:

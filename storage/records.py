@@ -245,6 +245,17 @@ class OutboxMessage:
     attempts: int = 0
 
 
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """What a look at a database file (a backup) found: whether SQLite finds it sound, and
+    what it holds."""
+
+    ok: bool
+    problems: tuple[str, ...] = ()
+    schema_version: int = 0
+    counts: tuple[tuple[str, int], ...] = ()  # (what, how many): rounds, participants, answers
+
+
 # --- privacy: what is erased, what is kept, and who did what ---------------------------------
 
 

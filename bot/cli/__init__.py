@@ -6,6 +6,7 @@
   ``invite --from FILE``;
 - :mod:`bot.cli.follow`: ``progress``, ``report``;
 - :mod:`bot.cli.system`: ``run``, ``template check``, ``demo``;
+- :mod:`bot.cli.backup`: ``backup FILE``, ``backup --check FILE``;
 - :mod:`bot.cli.common`: the console, errors, names, dates and files they share.
 
 It speaks THEMABOT_LANGUAGE and logs nothing unless ``--verbose``. What the command line
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.cli import follow, invites, privacy, rounds, system
+from bot.cli import backup, follow, invites, privacy, rounds, system
 from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.template import TemplateError
@@ -53,6 +54,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
     invites.add_parsers(sub, common)
     follow.add_parsers(sub, common)
     privacy.add_parsers(sub, common)
+    backup.add_parsers(sub, common)
     return parser
 
 
@@ -132,6 +134,8 @@ def _run(console: Console, args: argparse.Namespace) -> int:
         return system.demo(console, args)
     if args.command == "template":
         return system.template_check(console, args)
+    if args.command == "backup":  # opens the store itself: it must not create a database
+        return asyncio.run(backup.run(console, args))
     return asyncio.run(_with_store(console, args))
 
 

@@ -6,7 +6,7 @@ import logging
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
@@ -89,7 +89,7 @@ async def on_away(update: Update, context: BotContext) -> None:
         await acknowledge(query, t("reminder_away_pick"))
         try:
             await query.edit_message_reply_markup(away_keyboard(t, participant.id, today, calendar))
-        except (BadRequest, NetworkError) as exc:
+        except (BadRequest, NetworkError, RetryAfter) as exc:
             log.debug("could not show the away choices: %s", exc)
         return
     try:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from devtools.standin.faults import RandomFaults
 from devtools.standin.methods import METHODS, Method
 from devtools.standin.records import BotMessage, CallbackAnswer, ChatState, Upload, private_chat
 from devtools.standin.rules import (
@@ -66,6 +67,7 @@ class FakeBotAPI:
         self._query_ids = itertools.count(1)
         self._blocked: set[int] = set()
         self._injections: list[_Injection] = []
+        self._random_faults: RandomFaults | None = None
         self._waiters: set[asyncio.Future[None]] = set()
         self._methods: Mapping[str, Method] = METHODS
 
@@ -138,6 +140,40 @@ class FakeBotAPI:
     def fail_network(self, times: int = 1, methods: Iterable[str] = SENDING_METHODS) -> None:
         """Make the next ``times`` calls to ``methods`` fail with 502 (PTB: NetworkError)."""
         error = ApiError(502, "Bad Gateway")
+        self._injections.append(_Injection(error, times, frozenset(m.lower() for m in methods)))
+
+    def fail_randomly(
+        self,
+        server_errors: float = 0.10,
+        floods: float = 0.05,
+        *,
+        seed: int = 0,
+        retry_after: int = 1,
+        methods: Iterable[str] = SENDING_METHODS,
+    ) -> RandomFaults:
+        """From now on fail a seeded random share of the calls to ``methods``: 500 for
+        ``server_errors`` of them, 429 with ``retry_after`` for ``floods``. Returns the
+        faults, whose ``counts`` say how many failed; :meth:`stop_failing` ends it."""
+        self._random_faults = RandomFaults.of(
+            server_errors, floods, seed=seed, retry_after=retry_after, methods=methods
+        )
+        return self._random_faults
+
+    def stop_failing(self) -> None:
+        """Undo :meth:`fail_randomly` and every failure still pending (``fail_*``,
+        ``rate_limit``)."""
+        self._random_faults = None
+        self._injections.clear()
+
+    def fail_server_error(self, times: int = 1, methods: Iterable[str] = SENDING_METHODS) -> None:
+        """Make the next ``times`` calls to ``methods`` fail with 500 (PTB: NetworkError)."""
+        self.fail_with(500, "Internal Server Error", times, methods)
+
+    def fail_with(
+        self, code: int, description: str, times: int = 1, methods: Iterable[str] = SENDING_METHODS
+    ) -> None:
+        """Make the next ``times`` calls to ``methods`` fail with ``code`` and ``description``."""
+        error = ApiError(code, description)
         self._injections.append(_Injection(error, times, frozenset(m.lower() for m in methods)))
 
     # ----------------------------------------------------------------- the users' side
@@ -325,6 +361,8 @@ class FakeBotAPI:
                 raise injection.error
         if method in SENDING_METHODS and params.get("chat_id") in self._blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if self._random_faults is not None and (error := self._random_faults.draw(method)):
+            raise error
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Confirm updates below ``offset``; return pending ones, long-polling up to timeout."""

@@ -130,6 +130,10 @@ class DeliveryQueries(Queries):
             )
         return [_message(r) for r in rows]
 
+    async def chat_outbox(self, chat_id: int) -> list[OutboxMessage]:
+        rows = await self._all("SELECT * FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,))
+        return [_message(r) for r in rows]
+
     async def messages_sent(self, message_ids: Iterable[int]) -> None:
         await self._many("DELETE FROM outbox WHERE id = ?", [(i,) for i in message_ids])
 

@@ -34,6 +34,7 @@ import aiosqlite
 
 from storage.contract import Reader, StoreUnavailable, Writer
 from storage.records import Actor, AuditAction, Purge
+from storage.sqlite.backup import copy_database
 from storage.sqlite.transaction import SqliteTransaction
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,10 @@ class SqliteStore:
         async with self._writer.execute("SELECT MAX(version) FROM schema_migrations") as cur:
             row = await cur.fetchone()
         return int(row[0] or 0) if row else 0
+
+    async def backup(self, target: str | Path) -> None:
+        # In a thread of its own: a large database takes a while, the event loop goes on.
+        await asyncio.to_thread(copy_database, self.path, target)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Writer]:

@@ -24,3 +24,16 @@ def stored_values(path: Path) -> list[object]:
 def stored_text(path: Path) -> str:
     """Returns every value in the file as one text, for ``"secret" not in stored_text(...)``."""
     return "\n".join(str(v) for v in stored_values(path))
+
+
+def saved_versions(path: Path) -> list[tuple[int, str, str, str]]:
+    """Returns every saved version of every answer as (user id, theme, question, text), in the
+    order saved: an answer stored twice shows up twice."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return list(
+            db.execute(
+                "SELECT p.user_id, a.theme_key, a.question_key, v.text FROM answer_versions v"
+                " JOIN answers a ON a.id = v.answer_id"
+                " JOIN participants p ON p.id = a.participant_id ORDER BY v.id"
+            )
+        )

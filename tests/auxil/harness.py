@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -56,10 +57,14 @@ class Harness:
         self._stack: AsyncExitStack | None = None
         self.store: Store | None = None
         self.app: BotApplication | None = None
+        #: Wraps the store the bot gets at every start (a store that fails on demand).
+        self.wrap_store: Callable[[Store], Store] | None = None
 
     async def start(self) -> None:
         self._stack = AsyncExitStack()
         self.store = await open_store(self.db_path)
+        if self.wrap_store is not None:
+            self.store = self.wrap_store(self.store)
         self.app = build_application(
             self.settings,
             self.store,

@@ -531,6 +531,9 @@ async def test_the_outbox_keeps_order_lanes_and_retries(store):
         assert await tx.pending_messages(Lane.REPLY, due=NOW) == []
         assert await tx.pending_messages(Lane.BULK) == []
     assert retry.id == second.id and retry.attempts == 1 and retry.not_before == later
+    async with store.read() as tx:
+        assert await tx.chat_outbox(first.chat_id) == [retry]  # due or not
+        assert await tx.chat_outbox(-1) == []
 
 
 # --- privacy: withdrawing, closing, purging, the audit trail, one person's data ----------

@@ -125,3 +125,38 @@ def test_sqlite_errors_of_the_database_itself_are_told_apart_from_mistakes():
     typo = sqlite3.OperationalError("no such table: nope")
     typo.sqlite_errorcode = sqlite3.SQLITE_ERROR
     assert is_unavailable(full) and not is_unavailable(typo)
+
+
+async def test_a_backup_taken_during_writes_is_one_committed_moment(tmp_path):
+    store = await SqliteStore.open(tmp_path / "live.db")
+    try:
+        async with store.write() as tx:
+            round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+
+        async def writes() -> None:
+            for i in range(40):
+                async with store.write() as tx:
+                    await tx.create_invite(round_.id, f"Collega {i}", ["jeugd"], NOW)
+
+        target = tmp_path / "copy.db"
+        target.write_bytes(b"yesterday's copy")
+        await asyncio.gather(writes(), store.backup(target))
+        copy = await SqliteStore.open(target)
+        try:
+            async with copy.read() as tx:
+                names = [i.name for i in await tx.invites(round_.id)]
+        finally:
+            await copy.close()
+        assert names == [f"Collega {i}" for i in range(len(names))]  # a prefix, in order
+        assert list(tmp_path.glob(".copy.db.*")) == []  # no half-written file left behind
+    finally:
+        await store.close()
+
+
+async def test_a_backup_that_cannot_be_written_leaves_the_old_one(tmp_path):
+    store = await SqliteStore.open(tmp_path / "live.db")
+    try:
+        with pytest.raises(OSError):
+            await store.backup(tmp_path / "missing-folder" / "copy.db")
+    finally:
+        await store.close()
