@@ -33,7 +33,7 @@ DRAIN_SECONDS = 2.0  # how often leftovers and bulk messages are looked for
 # The drain leaves messages younger than this to the handler that queued them (which sends
 # them itself, right after its commit), except at start-up, when no handler is running.
 YOUNG = timedelta(seconds=5)
-FLUSH_SECONDS = 0.05  # sent messages leave the outbox in batches, this often at most
+FLUSH_SECONDS = 0.02  # sent messages leave the outbox in batches, this often at most
 # A message that failed waits longer after every try; after about a day it is dropped.
 RETRY_STEPS = (30, 60, 120, 300, 600, 900)
 MAX_ATTEMPTS = 100

@@ -120,7 +120,13 @@ async def serve(app: BotApplication, stop: asyncio.Event | None = None) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:
+        # A refused token or no connection: the bot's HTTP sessions were opened before the
+        # first call failed, and app.shutdown() skips an app that never initialized.
+        await app.bot.shutdown()
+        raise
     try:
         if app.post_init:
             await app.post_init(app)

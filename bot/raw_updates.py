@@ -14,15 +14,17 @@ from typing import Any
 
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
+
+from bot.http import AiohttpRequest
 
 
 class KeepRaw(BaseRequest):
     """A request object that keeps the last answer's ``result`` (getUpdates only uses it)."""
 
     def __init__(self, inner: BaseRequest | None = None) -> None:
-        # PTB's own default for getUpdates: one connection (long polls never overlap).
-        self.inner = inner if inner is not None else HTTPXRequest(connection_pool_size=1)
+        # One connection, as PTB's default for getUpdates: long polls never overlap.
+        self.inner = inner if inner is not None else AiohttpRequest(connections=1)
         self._last: list[Any] = []
 
     @property

@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
+from bot.http import NotSent
 from bot.lengths import split_text
 from bot.pacing import BULK
 from bot.render import Outgoing
@@ -72,7 +73,9 @@ def maybe_delivered(exc: TimedOut) -> bool:
     whole request went out and only the answer is missing: Telegram has most likely
     delivered it, and sending again would show the message twice.
     """
-    cause = exc.__cause__
+    if isinstance(exc, NotSent):  # our aiohttp requests say so themselves
+        return False
+    cause = exc.__cause__  # PTB's httpx requests: read the kind of timeout
     return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.WriteTimeout)
 
 
