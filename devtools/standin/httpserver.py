@@ -42,6 +42,7 @@ async def serve_http(
     app.router.add_post("/_standin/messages", _handle_push_message)
     app.router.add_get("/_standin/calls", _handle_list_calls)
     app.router.add_get("/_standin/chats", _handle_list_chats)
+    app.router.add_post("/_standin/chats", _handle_register_chats)
     app.router.add_get("/_standin/chats/{chat_id}", _handle_chat_messages)
     app.router.add_get("/_standin/chats/{chat_id}/next", _handle_next_message)
     app.router.add_get("/_standin/sent", _handle_sent)
@@ -120,6 +121,15 @@ async def _handle_list_calls(request: web.Request) -> web.Response:
 async def _handle_list_chats(request: web.Request) -> web.Response:
     api = request.app[_API_KEY]
     return web.json_response([state.chat for state in api.chats.values()])
+
+
+async def _handle_register_chats(request: web.Request) -> web.Response:
+    """Make chats known without a message: ``{"chats": [Chat, ...]}`` (Bot API ``Chat``s)."""
+    api = request.app[_API_KEY]
+    chats = (await request.json())["chats"]
+    for chat in chats:
+        api.register_chat(chat)
+    return web.json_response({"registered": len(chats)})
 
 
 async def _handle_chat_messages(request: web.Request) -> web.Response:

@@ -166,7 +166,11 @@ async def test_http_next_sent_and_line(http_api: tuple[FakeBotAPI, str]) -> None
             sent = await response.json()
         async with http.get(f"{control}/line") as response:
             line = await response.json()
+        bob = {"id": 1002, "type": "private", "first_name": "Bob"}
+        async with http.post(f"{control}/chats", json={"chats": [bob]}) as response:
+            assert (await response.json()) == {"registered": 1}
 
+    assert api.chats[1002].chat == bob
     assert found["plain_text"] == "Welkom Alice" and found["message_id"] > message_id
     assert nothing is None
     assert [entry[1:] for entry in sent] == [[1001, found["message_id"]]]
