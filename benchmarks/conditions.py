@@ -111,21 +111,28 @@ class ConditionResult:
                 rows.append([contender.label, "not run", *[""] * 8])
                 continue
 
-            def m(measure: Callable[[LoadResult], float], runs: list[LoadResult] = runs) -> float:
-                return median([measure(r) for r in runs])
+            def m(
+                measure: Callable[[LoadResult], float],
+                digits: int,
+                scale: float = 1.0,
+                runs: list[LoadResult] = runs,
+            ) -> str:
+                value = median([measure(r) for r in runs]) / scale
+                return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
 
             rows.append(
                 [
                     contender.label,
-                    f"{m(lambda r: r.answers_per_second):.1f}",
-                    f"{m(lambda r: r.latency(0.50)):.3f}",
-                    f"{m(lambda r: r.latency(0.95)):.3f}",
-                    f"{m(lambda r: r.latency(0.99)):.3f}",
-                    f"{m(lambda r: r.cpu_per_1000):.2f}",
-                    f"{m(lambda r: r.peak_rss) / 2**20:.0f}",
+                    m(lambda r: r.answers_per_second, 1),
+                    m(lambda r: r.latency(0.50), 3),
+                    m(lambda r: r.latency(0.95), 3),
+                    m(lambda r: r.latency(0.99), 3),
+                    # CPU per 1,000 answers is unknown for a bot that got no answer through.
+                    m(lambda r: r.cpu_per_1000, 2),
+                    m(lambda r: r.peak_rss, 0, 2**20),
                     f"{min(r.finished for r in runs)}/{self.colleagues}",
                     f"{max(r.lost for r in runs)}",
-                    f"{m(lambda r: r.refused):.0f}",
+                    m(lambda r: r.refused, 0),
                 ]
             )
         return rows

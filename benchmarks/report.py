@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DOCS", "machine", "machine_lines", "replace_block"]
+__all__ = ["DOCS", "load_average", "machine", "machine_lines", "replace_block"]
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -59,11 +59,11 @@ def machine() -> dict[str, Any]:
         "python-telegram-bot": _version("python-telegram-bot"),
         "aiogram": _version("aiogram"),
         "aiosqlite": _version("aiosqlite"),
-        "load": _load_average(),
+        "load": load_average(),
     }
 
 
-def _load_average() -> str:
+def load_average() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
@@ -81,9 +81,11 @@ def machine_lines(info: dict[str, Any], command: str, started: datetime, seconds
         [
             f"- date: {started:%Y-%m-%d %H:%M} (local), took {seconds / 60:.1f} min",
             f"- command: `{command}` (`make bench` runs `python -m benchmarks`)",
-            f"- machine: {info['nproc']} usable CPUs ({info['cpu']}), {info['platform']}; "
-            f"load average at the start {info['load']} — a shared machine: figures move "
-            "between runs, so every figure is a median and ratios come from the same run",
+            f"- machine: {info['nproc']} usable CPUs ({info['cpu']}), {info['platform']}",
+            f"- load average (1, 5, 15 min) at the start {info['load']}, at the end "
+            f"{load_average()}: a shared machine, where other work competes for the CPUs; "
+            "figures move between runs, so every figure is a median of alternating runs and "
+            "every ratio compares bots measured in the same run",
             f"- software: Python {info['python']}, SQLite {info['sqlite']}, "
             f"python-telegram-bot {info['python-telegram-bot']}, aiogram {info['aiogram']}, "
             f"aiosqlite {info['aiosqlite']}",
