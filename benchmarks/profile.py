@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from benchmarks.conditions import CONDITIONS
@@ -225,9 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         raw, result = asyncio.run(record(work, args.colleagues, args.rate))
         answers = result.answers
         profile = parse_raw(raw.read_text().splitlines(), args.rate)
+        print(f"py-spy recording: {raw}", file=sys.stderr)
         heading = (
-            f"themabot under the loopback load, {args.colleagues} colleagues, py-spy at "
-            f"{args.rate} Hz: {result.summary()}; recording in {raw}"
+            f"{datetime.now():%Y-%m-%d %H:%M}, `python -m benchmarks.profile`: themabot under "
+            f"the loopback load, {args.colleagues} colleagues, py-spy at {args.rate} Hz. "
+            f"The run: {result.summary()}."
         )
     text = f"{heading}\n\n{summary(profile, answers)}"
     print(text)
