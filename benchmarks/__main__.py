@@ -12,8 +12,9 @@ Parts (all by default; ``--only`` picks some):
 * ``fanout``: 5,000 due reminders against a stand-in capped at 30 messages a second
   (:mod:`benchmarks.fanout`).
 
-The tables go to stdout and, for a full run, into docs/benchmarks.md (between its
-``<!-- results -->`` markers); progress goes to stderr. ``--quick`` is a smoke run with tiny
+The tables go to stdout and, for a full run, into docs/benchmarks.md (each part between its
+``<!-- results:PART -->`` markers, so a part run alone keeps the others' figures); progress
+goes to stderr. ``--quick`` is a smoke run with tiny
 sizes that writes nothing unless ``--write`` is given.
 """
 
@@ -126,54 +127,81 @@ async def run(plan: Plan, parts: list[str], work: Path, progress: TextIO) -> Out
     return outcome
 
 
-def markdown(outcome: Outcome, plan: Plan, provenance: str) -> str:
-    """The results as Markdown: provenance, one section per part, the targets at a glance."""
-    out = ["## Latest results", "", provenance, ""]
+HEADINGS = {
+    "load": "Load: the three conditions",
+    "documents": "The overview per format",
+    "overview": "Replies while a coordinator's overview is compiled",
+    "fanout": "Reminder fan-out",
+}
+
+
+def sections(outcome: Outcome, plan: Plan, provenance: str) -> dict[str, str]:
+    """Per part that ran: its provenance and tables, as Markdown (the body of its block)."""
+    found: dict[str, str] = {}
     if outcome.load is not None:
-        out += [
-            "### Load: 100 colleagues, `/start TOKEN` and six answers each, closed loop"
-            if plan.colleagues == 100
-            else f"### Load: {plan.colleagues} colleagues, closed loop",
+        lines = [
+            provenance,
             "",
-            "Bots: " + "; ".join(f"**{c.label}**: {c.what}" for c in CONTENDERS) + ".",
-            "Latency is from a colleague's message to the bot's reply that asks the next "
-            "question; answers/s counts answers replied to, over the run.",
+            f"{plan.colleagues} colleagues, `/start TOKEN` and six answers each, closed loop. "
+            + "; ".join(f"**{c.label}**: {c.what}" for c in CONTENDERS)
+            + ".",
             "",
         ]
         for result in outcome.load:
-            out += [result.render(plan.runs).replace("### ", "#### ", 1), ""]
+            lines += [result.render(plan.runs).replace("### ", "#### ", 1), ""]
+        found["load"] = "\n".join(lines)
     if outcome.documents is not None:
-        out += [
-            "### The overview per format (build + render, a fresh process per cell)",
-            "",
-            documents.render_table(outcome.documents),
-            "",
-        ]
+        found["documents"] = "\n".join(
+            [
+                provenance,
+                "",
+                f"Build + render, a fresh process per cell, median of {plan.doc_runs} "
+                f"run{'s' * (plan.doc_runs != 1)}.",
+                "",
+                documents.render_table(outcome.documents),
+            ]
+        )
     if outcome.overview is not None:
-        out += [
-            "### Replies while a coordinator's overview is compiled",
-            "",
-            f"{plan.overview_colleagues} colleagues answer (loopback, "
-            f"THEMABOT_SEND_RATE=0) while the coordinator asks `/overview xlsx` of a "
-            f"{plan.overview_big:,}-colleague round; median of {plan.overview_runs} "
-            f"run{'s' * (plan.overview_runs != 1)}.",
-            "",
-            overview_load.render_table(outcome.overview),
-            "",
-        ]
+        found["overview"] = "\n".join(
+            [
+                provenance,
+                "",
+                f"{plan.overview_colleagues} colleagues answer (loopback, "
+                f"THEMABOT_SEND_RATE=0) while the coordinator asks `/overview xlsx` of a "
+                f"{plan.overview_big:,}-colleague round; median of {plan.overview_runs} "
+                f"run{'s' * (plan.overview_runs != 1)}.",
+                "",
+                overview_load.render_table(outcome.overview),
+            ]
+        )
     if outcome.fanout is not None:
-        out += [
-            f"### Reminder fan-out: {plan.fanout:,} due at once, 50 ms per call, "
-            "429 above 30 messages/s",
-            "",
-            fanout.render_table(outcome.fanout),
-            "",
-        ]
+        found["fanout"] = "\n".join(
+            [
+                provenance,
+                "",
+                f"{plan.fanout:,} due at once, 50 ms per call, 429 above 30 messages/s; one run.",
+                "",
+                fanout.render_table(outcome.fanout),
+            ]
+        )
+    return found
+
+
+def glance(outcome: Outcome) -> str:
+    """Every target of the parts that ran, met or not."""
     targets = outcome.targets()
     met = sum(1 for _, t in targets if t.met)
-    out += [f"### Targets at a glance: {met} of {len(targets)} met", ""]
-    out += [f"- {part}: {t.line().removeprefix('- ')}" for part, t in targets]
-    return "\n".join(out)
+    lines = [f"### Targets at a glance: {met} of {len(targets)} met", ""]
+    lines += [f"- {part}: {t.line().removeprefix('- ')}" for part, t in targets]
+    return "\n".join(lines)
+
+
+def markdown(outcome: Outcome, plan: Plan, provenance: str) -> str:
+    """What the terminal shows: every part's section under its heading, then the targets."""
+    out = ["## Results", ""]
+    for part, body in sections(outcome, plan, provenance).items():
+        out += [f"### {HEADINGS[part]}", "", body, ""]
+    return "\n".join([*out, glance(outcome)])
 
 
 def as_json(outcome: Outcome, plan: Plan, info: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     target = args.write or (None if args.quick or args.no_write else DOCS)
     if target is not None and not args.no_write:
-        replace_block(target, "results", text)
+        # One block per part: a part run on its own updates its figures and keeps the others.
+        for part, body in sections(outcome, plan, provenance).items():
+            replace_block(target, f"results:{part}", body)
         print(f"\nwritten to {target}", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(as_json(outcome, plan, info), indent=2), encoding="utf-8")

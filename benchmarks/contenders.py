@@ -16,7 +16,7 @@ import csv
 import importlib.util
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -71,7 +71,8 @@ class Prepared:
     env: dict[str, str]
     starts: list[str]
     """The first message of colleague 0, 1, ...: ``/start TOKEN``."""
-    extra: dict[str, str] = field(default_factory=dict)
+    cwd: Path
+    """Where it runs: its own folder, so no ``.env`` of the checkout is read."""
 
 
 def _base_env() -> dict[str, str]:
@@ -104,7 +105,7 @@ async def themabot_round(env: dict[str, str], work: Path, colleagues: int) -> li
     cli = [PYTHON, "-m", "bot"]
     create = ["round", "create", "--name", "Benchmark", "--template", str(TEMPLATE)]
     create += ["--deadline", deadline, "--no-reminders", "--json"]
-    created = await run_command([*cli, *create], env)
+    created = await run_command([*cli, *create], env, cwd=work)
     round_id = str(json.loads(created)["round"])
     people = work / "colleagues.csv"
     with people.open("w", newline="", encoding="utf-8") as out:
@@ -113,7 +114,7 @@ async def themabot_round(env: dict[str, str], work: Path, colleagues: int) -> li
         writer.writerows([f"Collega {i + 1}", "thema"] for i in range(colleagues))
     invite = ["invite", "--round", round_id, "--from", str(people)]
     invite += ["--output", str(work / "links.csv"), "--json"]
-    invited = await run_command([*cli, *invite], env)
+    invited = await run_command([*cli, *invite], env, cwd=work)
     by_name = {c["name"]: c["token"] for c in json.loads(invited)["created"]}
     return [by_name[f"Collega {i + 1}"] for i in range(colleagues)]
 
@@ -128,14 +129,14 @@ async def prepare(
         env = themabot_env(work, standin, send_rate)
         tokens = await themabot_round(env, work, colleagues)
         argv = [PYTHON, "-m", "bot", "run"]
-        return Prepared(argv, env, [f"/start {token}" for token in tokens])
+        return Prepared(argv, env, [f"/start {token}" for token in tokens], work)
     starts = [f"/start bench{i + 1}" for i in range(colleagues)]
     if contender.key == "ptb":
         argv = [PYTHON, str(REFERENCES / "ptb_bot.py"), "--token", TOKEN]
         argv += ["--base-url", standin.base_url, "--persistence", str(work / "ptb.pickle")]
-        return Prepared(argv + questions, _base_env(), starts)
+        return Prepared(argv + questions, _base_env(), starts, work)
     if contender.key == "aiogram":
         argv = [PYTHON, str(REFERENCES / "aiogram_bot.py"), "--token", TOKEN]
         argv += ["--api-base", standin.api_root]
-        return Prepared(argv + questions, _base_env(), starts)
+        return Prepared(argv + questions, _base_env(), starts, work)
     raise ValueError(f"unknown contender {contender.key!r}")

@@ -28,7 +28,17 @@ from benchmarks.contenders import TEMPLATE, Contender, prepare
 from benchmarks.processes import Child, cpu_seconds, folder, peak_rss
 from benchmarks.server import Line, StandIn
 
-__all__ = ["LoadResult", "Steps", "drive", "percentile", "run_load", "steps"]
+__all__ = [
+    "Drive",
+    "LoadResult",
+    "Steps",
+    "drive",
+    "median",
+    "percentile",
+    "questions",
+    "run_load",
+    "steps",
+]
 
 FIRST_USER = 600_001
 
@@ -165,7 +175,7 @@ async def run_load(
     folder(work)
     async with StandIn(line, work / "standin.log") as standin:
         prepared = await prepare(contender, work / "bot", standin, colleagues, send_rate)
-        bot = Child(prepared.argv, prepared.env, work / "bot.log")
+        bot = Child(prepared.argv, prepared.env, work / "bot.log", prepared.cwd)
         bot.start()
         try:
             await standin.polling(bot)

@@ -6,8 +6,8 @@ round of 1,000 colleagues x 3 themes x 7 questions (:func:`benchmarks.big_round.
 19,110 answers, written through the store contract), the coordinator's active round. Half a
 second into the load the coordinator sends ``/overview xlsx``; the *window* runs from then
 until the document has arrived. Reported: how long the document took, the colleagues' reply
-latencies for the steps sent inside the window (p50, p99) and over the whole run. Target: p99
-inside the window under 1 s.
+latencies for the steps sent inside the window (p50, p99) and, to compare, for the steps sent
+before or after it. Target: p99 inside the window under 1 s.
 
 The database is made once (the round by the real CLI, the big round by the store) and copied
 for every run, so each run starts from the same state.
@@ -49,7 +49,8 @@ class OverviewUnderLoad:
     document_seconds: float
     """From the coordinator's command to the document; NaN when none came."""
     window_latencies: tuple[float, ...]
-    overall_p99: float
+    outside_p99: float
+    """p99 of the steps sent before or after the window: the same load without the document."""
     finished: int
     lost: int
 
@@ -85,7 +86,7 @@ async def _run_once(
     async with StandIn(Line(), work / "standin.log") as standin:
         env = themabot_env(work, standin, 0, str(COORDINATOR))
         shutil.copyfile(seed, env["THEMABOT_DB"])
-        bot = Child([PYTHON, "-m", "bot", "run"], env, work / "bot.log")
+        bot = Child([PYTHON, "-m", "bot", "run"], env, work / "bot.log", work)
         bot.start()
         try:
             await standin.polling(bot)
@@ -111,18 +112,19 @@ async def _run_once(
         big=big,
         colleagues=len(tokens),
         document_seconds=received_at - asked_at if got_document else float("nan"),
-        window_latencies=_inside(seen, asked_at, received_at),
-        overall_p99=percentile(seen.latencies, 0.99),
+        window_latencies=_during(seen, asked_at, received_at, inside=True),
+        outside_p99=percentile(list(_during(seen, asked_at, received_at, inside=False)), 0.99),
         finished=seen.finished,
         lost=seen.lost,
     )
 
 
-def _inside(seen: Drive, start: float, end: float) -> tuple[float, ...]:
+def _during(seen: Drive, start: float, end: float, *, inside: bool) -> tuple[float, ...]:
+    """The latencies of the steps sent inside (or outside) ``[start, end]``."""
     return tuple(
         latency
         for latency, pushed in zip(seen.latencies, seen.pushed_at, strict=True)
-        if start <= pushed <= end
+        if (start <= pushed <= end) is inside
     )
 
 
@@ -179,7 +181,7 @@ def render_table(results: list[OverviewUnderLoad]) -> str:
         "replies in window",
         "p50 s in window",
         "p99 s in window",
-        "p99 s whole run",
+        "p99 s outside window",
         "finished (worst)",
         "lost (worst)",
     ]
@@ -189,7 +191,7 @@ def render_table(results: list[OverviewUnderLoad]) -> str:
         f"{_median([float(len(r.window_latencies)) for r in results]):.0f}",
         f"{_median([r.window_p50 for r in results]):.3f}",
         f"{_median([r.window_p99 for r in results]):.3f}",
-        f"{_median([r.overall_p99 for r in results]):.3f}",
+        f"{_median([r.outside_p99 for r in results]):.3f}",
         f"{min(r.finished for r in results)}/{first.colleagues}",
         f"{max(r.lost for r in results)}",
     ]
@@ -207,7 +209,7 @@ def as_json(results: list[OverviewUnderLoad]) -> list[dict[str, Any]]:
             "window_replies": len(r.window_latencies),
             "window_p50": r.window_p50,
             "window_p99": r.window_p99,
-            "overall_p99": r.overall_p99,
+            "outside_p99": r.outside_p99,
             "finished": r.finished,
             "lost": r.lost,
         }

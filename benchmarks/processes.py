@@ -77,10 +77,13 @@ def rss(pid: int) -> int:
 class Child:
     """A process of the run, its output in a log file; stopped with SIGTERM, then SIGKILL."""
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str], log: Path) -> None:
+    def __init__(
+        self, argv: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path = ROOT
+    ) -> None:
         self.argv = list(argv)
         self.env = dict(env)
         self.log = log
+        self.cwd = cwd
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -95,7 +98,7 @@ class Child:
             self.proc = subprocess.Popen(
                 self.argv,
                 env=self.env,
-                cwd=ROOT,
+                cwd=self.cwd,
                 stdout=out if stdout is None else stdout,
                 stderr=out,
             )
@@ -125,7 +128,7 @@ def folder(path: Path) -> Path:
 
 
 async def run_command(
-    argv: Sequence[str], env: Mapping[str, str], *, time_limit: float = 120
+    argv: Sequence[str], env: Mapping[str, str], *, time_limit: float = 120, cwd: Path = ROOT
 ) -> str:
     """Runs a command to its end (in a thread: it may call a stand-in this loop serves) and
     returns its stdout; raises RuntimeError with its stderr when it fails."""
@@ -133,7 +136,7 @@ async def run_command(
         subprocess.run,
         list(argv),
         env=dict(env),
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=time_limit,

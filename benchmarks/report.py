@@ -1,7 +1,7 @@
 """Where the figures come from (machine, versions, command, date) and docs/benchmarks.md.
 
-``python -m benchmarks`` rewrites only the part of docs/benchmarks.md between the
-``<!-- results -->`` markers (``python -m benchmarks.profile`` the part between the
+``python -m benchmarks`` rewrites only the parts of docs/benchmarks.md between the
+``<!-- results:PART -->`` markers (``python -m benchmarks.profile`` the part between the
 ``<!-- profile -->`` markers); everything around them is written by hand and kept.
 """
 
@@ -11,7 +11,6 @@ import os
 import platform
 import shlex
 import sqlite3
-import sys
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -79,17 +78,14 @@ def machine_lines(info: dict[str, Any], command: str, started: datetime, seconds
     """The provenance of a run, as Markdown lines."""
     return "\n".join(
         [
-            f"- date: {started:%Y-%m-%d %H:%M} (local), took {seconds / 60:.1f} min",
-            f"- command: `{command}` (`make bench` runs `python -m benchmarks`)",
-            f"- machine: {info['nproc']} usable CPUs ({info['cpu']}), {info['platform']}",
-            f"- load average (1, 5, 15 min) at the start {info['load']}, at the end "
-            f"{load_average()}: a shared machine, where other work competes for the CPUs; "
-            "figures move between runs, so every figure is a median of alternating runs and "
-            "every ratio compares bots measured in the same run",
-            f"- software: Python {info['python']}, SQLite {info['sqlite']}, "
+            f"- measured {started:%Y-%m-%d %H:%M} (local, took {seconds / 60:.1f} min) with "
+            f"`{command}`",
+            f"- {info['nproc']} usable CPUs ({info['cpu']}), {info['platform']}; "
+            f"Python {info['python']}, SQLite {info['sqlite']}, "
             f"python-telegram-bot {info['python-telegram-bot']}, aiogram {info['aiogram']}, "
             f"aiosqlite {info['aiosqlite']}",
-            f"- interpreter: `{sys.executable}`",
+            f"- load average (1, 5, 15 min) {info['load']} at the start, {load_average()} at "
+            "the end: a shared machine, see above",
         ]
     )
 
