@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install run test demo bench lint clean
+.PHONY: install run test demo bench profile lint clean
 
 install: $(STAMP)
 
@@ -26,8 +27,17 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/themabot demo
 
-bench: $(STAMP)
+# The benchmark's extra (the aiogram reference, py-spy) is installed here only: `make test`
+# never needs it. About 20 minutes; writes docs/benchmarks.md.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
+
+profile: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.profile --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,6 +8,8 @@ organisations in many spellings ("de politie", "wijkagent", "OM"), level and cap
 that lean per theme but disagree between colleagues, and about half of them still in draft.
 
 Deterministic: the same ``n`` and ``seed`` give the same round, answer for answer.
+:func:`store_round` writes such a round into a store through the store contract, for the
+benchmarks that need it in the bot's database (``/overview`` while colleagues answer).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from conversations.state import AnswerSource, Mode
 from conversations.template import QuestionKind, QuestionRole, Template, load_template
+from storage import Store
 from storage.records import Answer, Invite, Participant, Round, RoundSnapshot
 
-__all__ = ["NOW", "big_round"]
+__all__ = ["NOW", "big_round", "store_round"]
 
 #: The moment the benchmarks compile the overview (Dutch winter time).
 NOW = datetime(2027, 2, 12, 16, 30, tzinfo=timezone(timedelta(hours=1), "CET"))
@@ -140,7 +144,7 @@ def big_round(n: int, *, seed: int = 2027, template: Template | None = None) -> 
                 name=name,
                 language="nl",
                 theme_keys=themes,
-                mode="asking",
+                mode=Mode.ASKING,
                 cursor=None,
                 submitted_at=last + timedelta(hours=1) if submitted else None,
                 joined_at=joined,
@@ -155,3 +159,39 @@ def big_round(n: int, *, seed: int = 2027, template: Template | None = None) -> 
         pending_invites=tuple(invites),
         partner_merges={"ondernemersvereniging": "Ondernemers", "scholen": "Onderwijs"},
     )
+
+
+async def store_round(store: Store, snapshot: RoundSnapshot, *, batch: int = 200) -> int:
+    """Writes a round like :func:`big_round`'s into ``store`` (a new round, every invite,
+    participant and answer, through the store contract); returns the new round's id.
+
+    Participants keep their user ids; ``batch`` participants share one transaction.
+    """
+    round_ = snapshot.round
+    async with store.write() as tx:
+        created = await tx.create_round(round_.name, round_.template, round_.deadline, _T0)
+        for invite in snapshot.pending_invites:
+            await tx.create_invite(created.id, invite.name, invite.theme_keys, invite.created_at)
+    answers: dict[int, list[Answer]] = {}
+    for answer in snapshot.answers:
+        answers.setdefault(answer.participant_id, []).append(answer)
+    people = list(snapshot.participants)
+    for start in range(0, len(people), batch):
+        async with store.write() as tx:
+            for person in people[start : start + batch]:
+                invite, _ = await tx.create_invite(
+                    created.id, person.name, person.theme_keys, person.invited_at
+                )
+                await tx.mark_invite_used(invite.id, person.user_id, person.joined_at)
+                joined = await tx.create_participant(
+                    invite, person.user_id, person.chat_id, person.language, Mode.ASKING,
+                    person.joined_at,
+                )  # fmt: skip
+                for answer in answers.get(person.id, []):
+                    await tx.save_answer(
+                        joined.id, answer.theme_key, answer.question_key, answer.parts,
+                        AnswerSource.ANSWER, answer.updated_at,
+                    )  # fmt: skip
+                if person.submitted_at is not None:
+                    await tx.mark_submitted(joined.id, person.submitted_at)
+    return created.id

@@ -7,6 +7,8 @@ bot, stricter than a mock: real HTML checks, Telegram's length limits and error 
   update queue; :mod:`~devtools.standin.methods` what each Bot API method does;
   :mod:`~devtools.standin.rules` what Telegram accepts; :mod:`~devtools.standin.records` what
   the server stores.
+* :mod:`~devtools.standin.network`: :class:`~devtools.standin.network.Line`, a latency per
+  call and Telegram's sending cap (429 above N messages a second), for benchmarks and tests.
 * :mod:`~devtools.standin.memory`: :class:`FakeRequest`, the fake plugged into PTB in memory.
 * :mod:`~devtools.standin.httpserver`: :func:`serve_http`, the fake over HTTP on loopback;
   ``python -m devtools.standin`` runs it standalone.

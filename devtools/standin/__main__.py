@@ -1,8 +1,10 @@
 """``python -m devtools.standin``: the Bot API stand-in over HTTP until interrupted.
 
 Point a bot at it with ``THEMABOT_API_URL`` and ``THEMABOT_FILE_URL`` (both printed at start)
-and play its users through the ``/_standin/...`` control API. ``--fail-500 0.1 --fail-429
-0.05`` answers that share of the sends with Telegram's errors (seeded by ``--fault-seed``).
+and play its users through the ``/_standin/...`` control API. ``--latency 0.05`` makes every
+call take 50 ms longer; ``--cap 30`` answers 429 above 30 messages a second, as Telegram does.
+``--fail-500 0.1 --fail-429 0.05`` answers that share of the sends with Telegram's errors
+(seeded by ``--fault-seed``). ``--port 0`` picks a free port (the first line printed names it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--username", default=DEFAULT_BOT_USERNAME)
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds added to every Bot API call"
+    )
+    parser.add_argument(
+        "--cap", type=int, default=None, help="messages a second accepted; 429 above it"
+    )
     add_fault_arguments(parser)
     return parser
 
@@ -47,7 +55,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
 
 def api_from(args: argparse.Namespace) -> FakeBotAPI:
     """The stand-in the parsed arguments describe."""
-    api = FakeBotAPI(username=args.username)
+    api = FakeBotAPI(username=args.username, latency=args.latency, cap=args.cap)
     if args.fail_500 or args.fail_429:
         api.fail_randomly(
             args.fail_500, args.fail_429, seed=args.fault_seed, retry_after=args.retry_after

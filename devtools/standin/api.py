@@ -18,6 +18,7 @@ from typing import Any
 
 from devtools.standin.faults import RandomFaults
 from devtools.standin.methods import METHODS, Method
+from devtools.standin.network import Line
 from devtools.standin.records import BotMessage, CallbackAnswer, ChatState, Upload, private_chat
 from devtools.standin.rules import (
     SENDING_METHODS,
@@ -48,9 +49,18 @@ class FakeBotAPI:
 
     Every call is recorded in :attr:`calls` as ``(method, params)`` (method as sent, e.g.
     ``"sendMessage"``; params decoded; uploads as :class:`Upload`), failed calls included.
+    ``latency`` (seconds per call) and ``cap`` (sending calls a second, 429 above it) set the
+    :attr:`line` (:mod:`devtools.standin.network`).
     """
 
-    def __init__(self, username: str = DEFAULT_BOT_USERNAME, first_name: str = "Themabot") -> None:
+    def __init__(
+        self,
+        username: str = DEFAULT_BOT_USERNAME,
+        first_name: str = "Themabot",
+        *,
+        latency: float = 0.0,
+        cap: int | None = None,
+    ) -> None:
         self.username = username
         self.first_name = first_name
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -70,6 +80,10 @@ class FakeBotAPI:
         self._random_faults: RandomFaults | None = None
         self._waiters: set[asyncio.Future[None]] = set()
         self._methods: Mapping[str, Method] = METHODS
+        self.line = Line(latency, cap)
+        self.sent_log: list[tuple[float, int, int]] = []
+        """``(time.time(), chat_id, message_id)`` of every message the bot sent, in order."""
+        self._chat_waiters: dict[int, set[asyncio.Future[None]]] = {}
 
     # ----------------------------------------------------------------- inspection
 
@@ -282,6 +296,7 @@ class FakeBotAPI:
             **values,
         )
         state.messages.append(message)
+        self._announce(message)
         return message
 
     def close_callback_query(self, query_id: str) -> bool:
@@ -336,6 +351,7 @@ class FakeBotAPI:
         multipart uploads by part name. Never raises for API-level errors: those come back as
         Telegram's error JSON with the matching status.
         """
+        await self.line.travel()  # the request on its way in
         params = decode_params(fields or {})
         files = dict(files or {})
         recorded = dict(params)
@@ -347,11 +363,14 @@ class FakeBotAPI:
             if handler is None and key != "getupdates":
                 raise ApiError(404, "Not Found: method not found")
             self._inject_failure(key, params)
+            self.line.admit(key)
             if handler is None:
                 return 200, {"ok": True, "result": await self._get_updates(params)}
             return 200, {"ok": True, "result": handler(self, params, files)}
         except ApiError as error:
             return error.code, error.to_json()
+        finally:
+            await self.line.travel()  # the answer on its way out
 
     def _inject_failure(self, method: str, params: Mapping[str, Any]) -> None:
         self._injections = [i for i in self._injections if i.remaining > 0]
@@ -386,6 +405,48 @@ class FakeBotAPI:
                         await waiter
             finally:
                 self._waiters.discard(waiter)
+
+    # ----------------------------------------------------------------- waiting for the bot
+
+    async def next_message(
+        self, chat_id: int, after: int, *, contains: str | None = None, wait: float = 0.0
+    ) -> BotMessage | None:
+        """The bot's first message in ``chat_id`` with an id above ``after`` that shows
+        ``contains`` (any, when None), waiting up to ``wait`` seconds; None if none came.
+
+        User and bot messages share one id sequence per chat, so ``after`` = the id of the
+        user's message asks for what the bot sent since. For drivers in another process
+        (``GET /_standin/chats/{chat_id}/next``), so they need not poll.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            found = self._first_after(chat_id, after, contains)
+            remaining = deadline - loop.time()
+            if found is not None or remaining <= 0:
+                return found
+            waiter: asyncio.Future[None] = loop.create_future()
+            waiters = self._chat_waiters.setdefault(chat_id, set())
+            waiters.add(waiter)
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await waiter
+            finally:
+                waiters.discard(waiter)
+
+    def _first_after(self, chat_id: int, after: int, contains: str | None) -> BotMessage | None:
+        for message in self.messages(chat_id):
+            if message.message_id > after and (contains is None or contains in message.shown):
+                return message
+        return None
+
+    def _announce(self, message: BotMessage) -> None:
+        """Logs a message the bot sent and wakes whoever waits for one in its chat."""
+        self.sent_log.append((time.time(), message.chat_id, message.message_id))
+        for waiter in list(self._chat_waiters.get(message.chat_id, ())):
+            with contextlib.suppress(RuntimeError):  # a waiter's loop may be closed
+                waiter.get_loop().call_soon_threadsafe(_wake, waiter)
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:

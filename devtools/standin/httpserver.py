@@ -42,7 +42,11 @@ async def serve_http(
     app.router.add_post("/_standin/messages", _handle_push_message)
     app.router.add_get("/_standin/calls", _handle_list_calls)
     app.router.add_get("/_standin/chats", _handle_list_chats)
+    app.router.add_post("/_standin/chats", _handle_register_chats)
     app.router.add_get("/_standin/chats/{chat_id}", _handle_chat_messages)
+    app.router.add_get("/_standin/chats/{chat_id}/next", _handle_next_message)
+    app.router.add_get("/_standin/sent", _handle_sent)
+    app.router.add_get("/_standin/line", _handle_line)
     # A long poll whose client went away (PTB cancels it on stop) must not hold up cleanup.
     runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
     await runner.setup()
@@ -119,10 +123,45 @@ async def _handle_list_chats(request: web.Request) -> web.Response:
     return web.json_response([state.chat for state in api.chats.values()])
 
 
+async def _handle_register_chats(request: web.Request) -> web.Response:
+    """Make chats known without a message: ``{"chats": [Chat, ...]}`` (Bot API ``Chat``s)."""
+    api = request.app[_API_KEY]
+    chats = (await request.json())["chats"]
+    for chat in chats:
+        api.register_chat(chat)
+    return web.json_response({"registered": len(chats)})
+
+
 async def _handle_chat_messages(request: web.Request) -> web.Response:
     api = request.app[_API_KEY]
     messages = [asdict(m) for m in api.messages(int(request.match_info["chat_id"]))]
     return web.json_response(messages, dumps=_dumps)
+
+
+async def _handle_next_message(request: web.Request) -> web.Response:
+    """Long poll: ``?after=MESSAGE_ID[&contains=TEXT][&timeout=SECONDS]`` gives
+    ``{"message": ...}``, the bot's first message since (null when none came in time)."""
+    api = request.app[_API_KEY]
+    message = await api.next_message(
+        int(request.match_info["chat_id"]),
+        int(request.query.get("after", "0")),
+        contains=request.query.get("contains"),
+        wait=float(request.query.get("timeout", "0")),
+    )
+    found = asdict(message) if message is not None else None
+    return web.json_response({"message": found}, dumps=_dumps)
+
+
+async def _handle_sent(request: web.Request) -> web.Response:
+    """``[[unix time, chat_id, message_id], ...]`` of the bot's messages, ``?since=UNIX_TIME``."""
+    since = float(request.query.get("since", "0"))
+    sent = [list(entry) for entry in request.app[_API_KEY].sent_log if entry[0] >= since]
+    return web.json_response(sent)
+
+
+async def _handle_line(request: web.Request) -> web.Response:
+    """The latency and cap in force, and how many calls the cap refused."""
+    return web.json_response(request.app[_API_KEY].line.describe())
 
 
 def _dumps(value: Any) -> str:
