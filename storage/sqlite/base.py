@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-import aiosqlite
-
 from conversations.template import Template
+from storage.sqlite.connection import Link, Row
 
-Row = aiosqlite.Row
+__all__ = ["Queries", "Row", "day", "dt", "req_dt", "template_snapshot", "ts"]
 
 
 def ts(moment: datetime | None) -> str | None:
@@ -49,28 +48,21 @@ def template_snapshot(template_json: str) -> Template:
 class Queries:
     """Runs SQL on one connection; the query modules mix their methods into one transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-
-    # One thread hop per statement: aiosqlite runs each call in its own thread, and a cursor
-    # used step by step (execute, fetch, close) costs three hops where one does.
+    def __init__(self, link: Link) -> None:
+        self._link = link
 
     async def _one(self, sql: str, params: Iterable[object] = ()) -> Row | None:
-        rows = await self._db.execute_fetchall(sql, tuple(params))
-        for row in rows:
-            found: Row = row
-            return found
-        return None
+        rows = await self._link.all(sql, tuple(params))
+        return rows[0] if rows else None
 
     async def _all(self, sql: str, params: Iterable[object] = ()) -> list[Row]:
-        return list(await self._db.execute_fetchall(sql, tuple(params)))
+        return list(await self._link.all(sql, tuple(params)))
 
     async def _run(self, sql: str, params: Iterable[object] = ()) -> None:
-        await self._db.execute(sql, tuple(params))
+        await self._link.run(sql, tuple(params))
 
     async def _many(self, sql: str, rows: Iterable[Iterable[object]]) -> None:
-        await self._db.executemany(sql, [tuple(r) for r in rows])
+        await self._link.many(sql, [tuple(r) for r in rows])
 
     async def _insert(self, sql: str, params: Iterable[object]) -> int:
-        row = await self._db.execute_insert(sql, tuple(params))
-        return int(row[0]) if row else 0
+        return await self._link.insert(sql, tuple(params))

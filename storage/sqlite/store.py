@@ -7,6 +7,10 @@ second bot) waits instead of failing half-way. Blocks that arrive together share
 (group commit): fewer fsyncs, the same durability, since a block returns only after the commit
 that holds it.
 
+Statements inside a held write run straight away on the event loop; taking the lock, the
+commit, checkpoints and migrations run in the writer's thread (storage.sqlite.connection says
+why).
+
 Reads run on connections of their own. In WAL mode a reader sees the last committed state and
 never waits for the writer (nor the writer for it), so progress, overviews and reminders'
 listings go on while answers are being committed.
@@ -23,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -35,6 +39,7 @@ import aiosqlite
 from storage.contract import Reader, StoreUnavailable, Writer
 from storage.records import Actor, AuditAction, Purge
 from storage.sqlite.backup import copy_database
+from storage.sqlite.connection import Threaded, WriterConnection
 from storage.sqlite.transaction import SqliteTransaction
 
 log = logging.getLogger(__name__)
@@ -75,10 +80,11 @@ SCRUB_WAIT_MS = 1500
 SCRUB_TRIES = 3
 
 
-async def _guarded(statement: Awaitable[object]) -> None:
-    """Runs a statement; a failure of the database itself becomes StoreUnavailable."""
+@contextlib.contextmanager
+def _guarded() -> Iterator[None]:
+    """A failure of the database itself (not of the SQL) becomes StoreUnavailable."""
     try:
-        await statement
+        yield
     except sqlite3.Error as exc:
         if is_unavailable(exc):
             raise StoreUnavailable(str(exc)) from exc
@@ -101,14 +107,11 @@ def is_unavailable(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE
 
 
-async def _connect(
-    path: str, *, reader: bool, extra: Mapping[str, str] | None = None
-) -> aiosqlite.Connection:
+async def _connect_reader(path: str) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     db.row_factory = aiosqlite.Row
     # A reader must never write; SQLite enforces it.
-    pragmas = {"busy_timeout": "10000", "query_only": "ON"} if reader else WRITER_PRAGMAS
-    for name, value in {**pragmas, **(extra or {})}.items():
+    for name, value in {"busy_timeout": "10000", "query_only": "ON"}.items():
         await db.execute(f"PRAGMA {name}={value}")  # constants of ours, never user input
     return db
 
@@ -116,7 +119,7 @@ async def _connect(
 class SqliteStore:
     """Implements storage.contract.Store on one SQLite file."""
 
-    def __init__(self, writer: aiosqlite.Connection, path: str, readers: int = READERS) -> None:
+    def __init__(self, writer: WriterConnection, path: str, readers: int = READERS) -> None:
         self.path = path
         self._writer = writer
         self._lock = asyncio.Lock()
@@ -141,7 +144,7 @@ class SqliteStore:
         ``upto`` stops at an older migration (tests of the upgrade path); ``pragmas`` are set
         on the writer after the usual ones (tuning, or a size limit in a test).
         """
-        writer = await _connect(str(path), reader=False, extra=pragmas)
+        writer = await WriterConnection.open(str(path), {**WRITER_PRAGMAS, **(pragmas or {})})
         store = cls(writer, str(path))
         try:
             await store._migrate(upto)
@@ -159,44 +162,56 @@ class SqliteStore:
 
     async def _migrate(self, upto: int | None) -> None:
         db = self._writer
-        await db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        async with db.execute("SELECT version FROM schema_migrations") as cur:
-            done = {row[0] for row in await cur.fetchall()}
-        for number, name, sql in migrations():
-            if number in done or (upto is not None and number > upto):
-                continue
+        conn = db.conn
+
+        def done_before() -> set[int]:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            return {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+
+        def apply(number: int, name: str, sql: str) -> None:
+            # The file and its record commit together, or not at all.
             try:
-                # The file and its record commit together, or not at all.
-                await db.executescript(f"BEGIN IMMEDIATE;\n{sql}")
-                await db.execute(
+                conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+                conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (number, name, datetime.now(UTC).isoformat()),
                 )
-                await db.execute("COMMIT")
+                conn.execute("COMMIT")
             except BaseException:
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
+
+        done = await db.blocking(done_before)
+        for number, name, sql in migrations():
+            if number in done or (upto is not None and number > upto):
+                continue
+            await db.blocking(lambda: apply(number, name, sql))  # noqa: B023  # awaited here
             log.debug("applied migration %04d_%s", number, name)
 
     async def schema_version(self) -> int:
-        async with self._writer.execute("SELECT MAX(version) FROM schema_migrations") as cur:
-            row = await cur.fetchone()
+        async with self._lock:
+            row = self._writer.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0) if row else 0
 
     async def backup(self, target: str | Path) -> None:
         # In a thread of its own: a large database takes a while, the event loop goes on.
         await asyncio.to_thread(copy_database, self.path, target)
 
+    def write(self) -> contextlib.AbstractAsyncContextManager[Writer]:
+        return self._write(in_thread=False)
+
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Writer]:
+    async def _write(self, *, in_thread: bool) -> AsyncIterator[Writer]:
         # Group commit: blocks that queue up while a transaction is open join it (each under
         # a savepoint, so a failing block undoes only itself); the last block of a burst
         # commits for all of them, and every block returns only once that commit is durable.
         # Under load that is one fsync for many answers; alone, a block commits at once.
+        # ``in_thread``: each statement in the writer's thread, for a write of many thousand
+        # rows (a purge) that must not hold up the event loop.
         loop = asyncio.get_running_loop()
         committed: asyncio.Future[None] = loop.create_future()
         self._queued += 1
@@ -212,16 +227,18 @@ class SqliteStore:
                         if db.in_transaction:
                             # Left open by a block cancelled while it began: nothing of it
                             # was ever handed back as committed.
-                            await db.execute("ROLLBACK")
-                        await _guarded(db.execute("BEGIN IMMEDIATE"))
+                            db.now("ROLLBACK")
+                        with _guarded():
+                            await db.execute("BEGIN IMMEDIATE")  # may wait for another process
                         self._batch_started = loop.time()
                     else:
-                        await _guarded(db.execute("SAVEPOINT block"))
+                        with _guarded():
+                            db.now("SAVEPOINT block")
                 except BaseException:
                     await self._abandon_batch()
                     raise
                 try:
-                    yield SqliteTransaction(db)
+                    yield SqliteTransaction(db.in_thread if in_thread else db.direct)
                 except sqlite3.Error as exc:
                     await self._undo_block(alone)
                     if is_unavailable(exc):
@@ -232,7 +249,8 @@ class SqliteStore:
                     raise
                 else:
                     if not alone:
-                        await _guarded(db.execute("RELEASE block"))
+                        with _guarded():
+                            db.now("RELEASE block")
                     self._batch.append(committed)
                 finally:
                     if self._batch and self._commit_now(loop):
@@ -263,10 +281,10 @@ class SqliteStore:
             return
         try:
             if alone:
-                await db.execute("ROLLBACK")
+                db.now("ROLLBACK")
             else:
-                await db.execute("ROLLBACK TO block")
-                await db.execute("RELEASE block")
+                db.now("ROLLBACK TO block")
+                db.now("RELEASE block")
         except sqlite3.Error:
             log.warning("could not undo a failed write block; the whole batch is lost")
             await self._abandon_batch()
@@ -279,11 +297,12 @@ class SqliteStore:
 
     async def _commit_batch(self, batch: list[asyncio.Future[None]]) -> None:
         try:
-            await _guarded(self._writer.execute("COMMIT"))
+            with _guarded():
+                await self._writer.execute("COMMIT")  # the fsync: in the writer's thread
         except Exception as exc:  # nothing of the batch is stored: each of its blocks hears so
             with contextlib.suppress(sqlite3.Error):
                 if self._writer.in_transaction:
-                    await self._writer.execute("ROLLBACK")
+                    self._writer.now("ROLLBACK")
             for waiting in batch:
                 if not waiting.done():
                     waiting.set_exception(
@@ -298,7 +317,7 @@ class SqliteStore:
         """Rolls back whatever is open and fails every block that waited for its commit."""
         with contextlib.suppress(sqlite3.Error):
             if self._writer.in_transaction:
-                await self._writer.execute("ROLLBACK")
+                self._writer.now("ROLLBACK")
         batch, self._batch = self._batch, []
         for waiting in batch:
             if not waiting.done():
@@ -320,22 +339,23 @@ class SqliteStore:
             if self._batch:
                 await self._commit()
             if db.in_transaction:
-                await db.execute("ROLLBACK")  # left open by a block cancelled while it began
-            await _guarded(db.execute(f"PRAGMA busy_timeout={SCRUB_WAIT_MS:d}"))
+                db.now("ROLLBACK")  # left open by a block cancelled while it began
+            with _guarded():
+                db.now(f"PRAGMA busy_timeout={SCRUB_WAIT_MS:d}")
             try:
                 for attempt in range(SCRUB_TRIES):
-                    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
-                        row = await cur.fetchone()
+                    row = await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
                     if row is not None and row[0] == 0:
                         return True
                     await asyncio.sleep(0.05 * (attempt + 1))
             finally:
-                await db.execute(f"PRAGMA busy_timeout={WRITER_PRAGMAS['busy_timeout']}")
+                db.now(f"PRAGMA busy_timeout={WRITER_PRAGMAS['busy_timeout']}")
         log.warning("could not empty the write-ahead log now: a reader held on to it")
         return False
 
     async def purge(self, round_id: int, now: datetime, actor: Actor) -> Purge:
-        async with self.write() as tx:
+        # Every answer of a round, overwritten (secure_delete): in the thread, off the loop.
+        async with self._write(in_thread=True) as tx:
             purged = await tx.purge_round(round_id, now)
             if purged.done:
                 erased = {
@@ -357,7 +377,7 @@ class SqliteStore:
                 # One read transaction: every query in the block sees the same committed state.
                 await db.execute("BEGIN")
                 try:
-                    yield SqliteTransaction(db)
+                    yield SqliteTransaction(Threaded(db))
                 finally:
                     await db.execute("ROLLBACK")  # a reader has nothing to commit
                 healthy = True
@@ -369,6 +389,6 @@ class SqliteStore:
                     await db.close()
 
     async def _new_reader(self) -> aiosqlite.Connection:
-        db = await _connect(self.path, reader=True)
+        db = await _connect_reader(self.path)
         self._open_readers.add(db)
         return db

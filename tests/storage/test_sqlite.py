@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from conversations.template import load_template
 from storage import hash_token
 from storage.contract import StoreUnavailable
+from storage.records import Actor, ActorRole
 from storage.sqlite import SqliteStore, migrations
 from storage.sqlite.store import is_unavailable
 
@@ -117,6 +119,63 @@ async def test_blocks_that_arrive_together_share_a_commit_and_fail_alone(store):
         stored = [await tx.get_meta(f"k{i}") for i in range(20)]
         assert [r.id for r in await tx.list_rounds()] == [round_.id]
     assert stored == [None if i == 7 else str(i) for i in range(20)]
+
+
+async def test_a_block_cancelled_while_another_process_holds_the_lock_leaves_the_store_usable(
+    tmp_path,
+):
+    # Taking the lock waits in the writer's thread; the cancelled block must not let the next
+    # one use the connection before that thread is done with it.
+    path = tmp_path / "t.db"
+    store = await SqliteStore.open(path, pragmas={"busy_timeout": "300"})
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the CLI, say, in the middle of a write
+
+        async def waits_for_the_lock() -> None:
+            async with store.write() as tx:
+                await tx.set_meta("cancelled", "yes")
+
+        waiting = asyncio.ensure_future(waits_for_the_lock())
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        with pytest.raises(StoreUnavailable):  # still held: "locked" is not a mistake
+            async with store.write() as tx:
+                await tx.set_meta("while held", "no")
+        other.execute("COMMIT")
+        async with store.write() as tx:
+            await tx.set_meta("after", "yes")
+        async with store.read() as tx:
+            found = [await tx.get_meta(k) for k in ("cancelled", "while held", "after")]
+        assert found == [None, None, "yes"]
+    finally:
+        other.close()
+        await store.close()
+
+
+async def test_a_purge_runs_its_statements_off_the_event_loop(store):
+    # Erasing a whole round may take a while: the event loop keeps answering meanwhile.
+    async with store.write() as tx:
+        round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+        await tx.close_round(round_.id, NOW)
+    seen: set[str] = set()
+
+    def trace(sql: str) -> None:
+        # The statements that change data are what take time; the lock's own
+        # bookkeeping (PRAGMA, SAVEPOINT) is instant and may run on the loop.
+        if sql.lstrip().upper().startswith(("DELETE", "UPDATE", "INSERT")):
+            seen.add(threading.current_thread().name)
+
+    conn = store._writer.conn  # the one writing connection
+    conn.set_trace_callback(trace)
+    try:
+        purged = await store.purge(round_.id, NOW, Actor(ActorRole.COMMAND_LINE, name="ops"))
+    finally:
+        conn.set_trace_callback(None)
+    assert purged.done
+    assert seen and all(name.startswith("sqlite-writer") for name in seen)
 
 
 def test_sqlite_errors_of_the_database_itself_are_told_apart_from_mistakes():
