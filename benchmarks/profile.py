@@ -192,25 +192,30 @@ async def _py_spy(output: Path, rate: int, log: Path, bot: Child) -> AsyncIterat
         await asyncio.to_thread(spy.proc.wait, 60)
 
 
-async def record(work: Path, colleagues: int, rate: int) -> tuple[Path, LoadResult]:
-    """Runs the profiled loopback load; returns the raw file and the run's figures."""
+async def record(
+    work: Path, colleagues: int, rate: int, condition: str = "loopback"
+) -> tuple[Path, LoadResult]:
+    """Runs the profiled load under one condition; returns the raw file and the run's figures."""
     themabot = next(c for c in CONTENDERS if c.key == "themabot")
-    loopback = CONDITIONS[0]
+    under = next(c for c in CONDITIONS if c.key == condition)
     raw = work / "themabot.pyspy.txt"
 
     def around(bot: Child) -> AbstractAsyncContextManager[None]:
         return _py_spy(raw, rate, work / "py-spy.log", bot)
 
     result = await run_load(
-        themabot, loopback.line, loopback.send_rate, colleagues, work / "load", around=around
+        themabot, under.line, under.send_rate, colleagues, work / "load", around=around
     )
     return raw, result
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Profiles themabot under the loopback load (or summarises ``--raw``) and prints it."""
+    """Profiles themabot under one condition's load (or summarises ``--raw``) and prints it."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
     parser.add_argument("--colleagues", type=int, default=100)
+    parser.add_argument(
+        "--condition", choices=[c.key for c in CONDITIONS], default="loopback", help="the line"
+    )
     parser.add_argument("--rate", type=int, default=RATE, help="samples a second")
     parser.add_argument("--raw", type=Path, help="summarise this py-spy raw file instead")
     parser.add_argument("--answers", type=int, help="answers the --raw recording covered")
@@ -223,13 +228,13 @@ def main(argv: list[str] | None = None) -> int:
         heading = f"py-spy recording {args.raw.name}"
     else:
         work = args.work or Path(tempfile.mkdtemp(prefix="themabot-profile-"))
-        raw, result = asyncio.run(record(work, args.colleagues, args.rate))
+        raw, result = asyncio.run(record(work, args.colleagues, args.rate, args.condition))
         answers = result.answers
         profile = parse_raw(raw.read_text().splitlines(), args.rate)
         print(f"py-spy recording: {raw}", file=sys.stderr)
         heading = (
             f"{datetime.now():%Y-%m-%d %H:%M}, `python -m benchmarks.profile`: themabot under "
-            f"the loopback load, {args.colleagues} colleagues, py-spy at {args.rate} Hz. "
+            f"the {args.condition} load, {args.colleagues} colleagues, py-spy at {args.rate} Hz. "
             f"The run: {result.summary()}."
         )
     text = f"{heading}\n\n{summary(profile, answers)}"

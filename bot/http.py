@@ -14,6 +14,7 @@ timeout (the whole request went out) raises PTB's plain TimedOut: it may have ar
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -21,10 +22,12 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 #: A connection per chat being answered at the same moment (the pipeline runs 64 at most);
 #: more only hold sockets. Calls beyond it wait for a free one (``pool_timeout``).
-CONNECTIONS = 32
+CONNECTIONS = 64
+MAX_URLS = 64  # parsed method URLs kept
 
 
 class NotSent(TimedOut):
@@ -49,6 +52,7 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media = media_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._urls: dict[str, URL] = {}  # parsed once: a bot calls a handful of methods
 
     @property
     def read_timeout(self) -> float | None:
@@ -57,8 +61,11 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300)
+            # No cookie jar: the Bot API sets none, and the jar is looked at on every call.
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
 
     async def shutdown(self) -> None:
@@ -89,8 +96,9 @@ class AiohttpRequest(BaseRequest):
             total=None, connect=waiting, sock_connect=connect, sock_read=read
         )
         try:
+            data, headers = _body(request_data)
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, self._url(url), data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as exc:
@@ -102,22 +110,38 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
 
+    def _url(self, url: str) -> URL:
+        # Parsing and quoting a URL is a good part of aiohttp's work per call; a bot calls the
+        # same few methods. File downloads have URLs of their own: those are not kept.
+        parsed = self._urls.get(url)
+        if parsed is None:
+            parsed = URL(url)
+            if len(self._urls) < MAX_URLS:
+                self._urls[url] = parsed
+        return parsed
+
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
     """A timeout PTB passed, or ours where it passed its 'use the default' marker."""
     return default if isinstance(value, DefaultValue) else value
 
 
-def _body(request_data: RequestData | None) -> Any:
-    """The request's parameters: a form, with the files as parts when there are files."""
+JSON_BODY = {"Content-Type": "application/json"}
+
+
+def _body(request_data: RequestData | None) -> tuple[Any, dict[str, str] | None]:
+    """The request's body and its headers: JSON (which the Bot API takes for every call
+    without files, and which costs one C call where a form is encoded in Python), or a
+    multipart form when there are files."""
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return None, None
     if not request_data.contains_files:
-        return fields
+        body = json.dumps(request_data.parameters, ensure_ascii=False, separators=(",", ":"))
+        return body.encode(), JSON_BODY
+    fields = request_data.json_parameters
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mime_type) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)
-    return form
+    return form, None

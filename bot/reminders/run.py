@@ -139,6 +139,12 @@ class RoundDigest:
         else:
             self.failed.append(name)
 
+    def sort(self) -> None:
+        """Puts the names in alphabetical order: reminders go out concurrently, so the order
+        they finished in says nothing, and a coordinator scans a sorted list faster."""
+        for names in (self.sent, self.unreachable, self.failed, self.retrying):
+            names.sort(key=str.casefold)
+
     def text(self, s: Services) -> str:
         """The digest as the coordinators read it."""
         return digest_text(
@@ -243,6 +249,7 @@ async def remind_round(
                 digest.retrying.append(f"#{participant_id}")
 
     await asyncio.gather(*(remind(i) for i in ids))
+    digest.sort()
     return digest
 
 

@@ -1,7 +1,8 @@
 """The SQLite store: one writer connection, a few reader connections, numbered migrations.
 
-Writes run inside ``async with store.write() as tx:``. An ``asyncio.Lock`` keeps coroutines
-(handlers and jobs on one event loop) from interleaving inside a transaction, and
+Writes run inside ``async with store.write() as tx:``. A lock (storage.sqlite.gate: it lets a
+queue of blocks through in one turn of the loop) keeps coroutines (handlers and jobs on one
+event loop) from interleaving inside a transaction, and
 ``BEGIN IMMEDIATE`` takes SQLite's write lock up front, so a second process (the CLI, or a
 second bot) waits instead of failing half-way. Blocks that arrive together share one commit
 (group commit): fewer fsyncs, the same durability, since a block returns only after the commit
@@ -40,6 +41,7 @@ from storage.contract import Reader, StoreUnavailable, Writer
 from storage.records import Actor, AuditAction, Purge
 from storage.sqlite.backup import copy_database
 from storage.sqlite.connection import Threaded, WriterConnection
+from storage.sqlite.gate import Gate
 from storage.sqlite.transaction import SqliteTransaction
 
 log = logging.getLogger(__name__)
@@ -122,7 +124,7 @@ class SqliteStore:
     def __init__(self, writer: WriterConnection, path: str, readers: int = READERS) -> None:
         self.path = path
         self._writer = writer
-        self._lock = asyncio.Lock()
+        self._lock = Gate()
         self._queued = 0  # write blocks waiting for the lock
         self._batch: list[asyncio.Future[None]] = []  # finished blocks of the open transaction
         self._batch_started = 0.0

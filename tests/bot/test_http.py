@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
 from bot.http import AiohttpRequest, NotSent
@@ -26,12 +26,19 @@ async def test_messages_and_files_go_through_the_stand_in_over_http() -> None:
     try:
         async with bot:
             sent = await bot.send_message(chat["id"], "<b>Hallo</b> daar", parse_mode="HTML")
+            keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Één ✓", callback_data="a:1")]])
+            await bot.send_message(chat["id"], "Café & co — “ja”", reply_markup=keyboard)
             await bot.send_document(chat["id"], b"inhoud", filename="overzicht.html")
     finally:
         await runner.cleanup()
     assert sent.text == "Hallo daar"
-    (message, document) = api.messages(5)
+    (message, with_buttons, document) = api.messages(5)
     assert message.plain_text == "Hallo daar"
+    # Sent as JSON: non-ASCII text and the nested keyboard arrive as they were.
+    assert with_buttons.plain_text == "Café & co — “ja”"
+    assert with_buttons.reply_markup == {
+        "inline_keyboard": [[{"text": "Één ✓", "callback_data": "a:1"}]]
+    }
     assert document.document == ("overzicht.html", b"inhoud")
 
 
