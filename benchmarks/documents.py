@@ -1,7 +1,7 @@
 """The coordinator's documents: build + render per format and round size, time and memory.
 
 Times what the coordinator waits for after asking ``/overview FMT`` (or ``themabot report``):
-:func:`reports.overview.build_overview` then :func:`reports.render.render`, on the rounds of
+:func:`bot.documents.compile_document` (build, render, file name, summary), on the rounds of
 :mod:`benchmarks.big_round` (100, 1,000 and 5,000 colleagues by default). Each size and format
 runs in a fresh process (``python -m benchmarks.documents --cell N FMT``), so its peak memory
 is its own: the resident set's high-water mark (``VmHWM``, which counts lxml's C allocations
@@ -32,8 +32,7 @@ from typing import Any, TextIO
 from benchmarks.big_round import NOW, big_round
 from benchmarks.processes import PYTHON, ROOT, peak_rss, rss, run_command
 from benchmarks.tables import Target, table
-from reports.overview import build_overview
-from reports.render import render
+from bot.documents import compile_document
 
 __all__ = ["FORMATS", "Measurement", "measure", "render_table", "run_documents", "targets"]
 
@@ -88,7 +87,7 @@ def measure_here(colleagues: int, fmt: str, runs: int) -> Measurement:
     for _ in range(runs):
         gc.collect()
         start = time.perf_counter()
-        size = len(render(build_overview(snapshot, NOW), fmt))
+        size = len(compile_document(snapshot, NOW, fmt).content)  # as the bot's worker does
         seconds.append(time.perf_counter() - start)
         if sum(seconds) > CELL_BUDGET:
             break

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from reports.overview import build_overview
-from reports.render import filename, render
+from reports.render import filename, gc_paused, render
 from reports.summary import summary_text
 from storage.records import RoundSnapshot
 
@@ -41,9 +41,10 @@ def compile_document(
     docx_template: Path | None = None,
 ) -> Document:
     """Builds the overview of a snapshot and renders it in ``fmt`` (runs in the worker)."""
-    overview = build_overview(snapshot, now, submitted_only=submitted_only)
-    content = render(overview, fmt, docx_template=docx_template)
-    return Document(content, filename(overview, fmt), summary_text(overview))
+    with gc_paused():
+        overview = build_overview(snapshot, now, submitted_only=submitted_only)
+        content = render(overview, fmt, docx_template=docx_template)
+        return Document(content, filename(overview, fmt), summary_text(overview))
 
 
 def _nothing() -> None:

@@ -77,13 +77,15 @@ def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[Answer
     def text(value: str) -> Markup:
         return escape(_clean(value))
 
+    name = lru_cache(maxsize=1 << 12)(text)  # a colleague's name comes back on every answer
+
     def block(answer: AnswerEntry) -> Markup:
         status = answer.status
         parts = [
             f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
-            text(answer.colleague),
+            name(answer.colleague),
             "</span> · ",
-            escape(format_datetime(answer.updated_at, language)),
+            format_datetime(answer.updated_at, language),  # digits: nothing to escape
             f'\n        <span class="badge {status}">',
             status_words.get(status, escape(status)),
             "</span></p>\n      ",
@@ -108,6 +110,36 @@ def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[Answer
         return Markup("".join(parts))
 
     return block
+
+
+def _trail_rows(overview: Overview) -> Markup:
+    """The rows of the trail (every answer, with its versions), in one piece.
+
+    In Python for the reason the answer blocks are: one row per answer, six values each. The
+    names, themes and questions repeat on every row and are escaped once; dates and counts
+    are digits and need no escaping.
+    """
+    language = overview.language
+    repeated = lru_cache(maxsize=1 << 12)(lambda value: escape(_clean(value)))
+    rows = [
+        "".join(
+            [
+                "<tr><td>",
+                repeated(theme.title),
+                "</td><td>",
+                repeated(question.text),
+                "</td><td>",
+                repeated(answer.colleague),
+                f'</td><td class="num">{answer.versions:d}</td><td>',
+                format_datetime(answer.created_at, language),
+                "</td><td>",
+                format_datetime(answer.updated_at, language),
+                "</td></tr>",
+            ]
+        )
+        for theme, question, answer in overview.answers()
+    ]
+    return Markup("\n      ".join(rows))
 
 
 def render_html(overview: Overview) -> bytes:
@@ -139,5 +171,6 @@ def render_html(overview: Overview) -> bytes:
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),
         answer_block=_answer_blocks(t.labels, overview.language),
+        trail_rows=_trail_rows,
     )
     return page.encode("utf-8")

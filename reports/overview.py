@@ -185,8 +185,18 @@ def build_overview(
     def local(moment: datetime) -> datetime:
         return _in_zone_of(moment, now)
 
-    registry = _observe_partners(template, answers, known, snapshot.partner_merges)
-    build = _SectionBuilder(template, people, answered_themes, snapshot, local, registry)
+    # Partner answers are split twice (every spelling first, then the sections): once is enough.
+    items: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+    def items_of(answer: Answer) -> tuple[str, ...]:
+        slot = (answer.participant_id, answer.theme_key, answer.question_key)  # one answer each
+        found = items.get(slot)
+        if found is None:
+            found = items[slot] = tuple(split_items(answer.text))
+        return found
+
+    registry = _observe_partners(template, answers, known, snapshot.partner_merges, items_of)
+    build = _SectionBuilder(template, people, answered_themes, snapshot, local, registry, items_of)
     sections = tuple(build.section(theme, by_slot) for theme in template.themes)
     matrix, partner_counts = _partner_matrix(sections, registry)
     progress = round_progress(snapshot)
@@ -261,12 +271,13 @@ def _observe_partners(
     answers: list[Answer],
     known: dict[tuple[str, str], Question],
     merges: dict[str, str],
+    items_of: Callable[[Answer], tuple[str, ...]],
 ) -> _Partners:
     # Every spelling first, so a partner's display name is its most common spelling.
     registry = PartnerRegistry(template.partner_aliases, merges)
     for a in answers:
         if known[(a.theme_key, a.question_key)].role is QuestionRole.PARTNERS:
-            registry.observe_all(split_items(a.text))
+            registry.observe_all(items_of(a))
     return _Partners(registry)
 
 
@@ -281,7 +292,9 @@ class _SectionBuilder:
         snapshot: RoundSnapshot,
         local: _ToLocal,
         partners: _Partners,
+        items_of: Callable[[Answer], tuple[str, ...]],
     ) -> None:
+        self.items_of = items_of
         self.template = template
         self.people = people
         self.answered_themes = answered_themes
@@ -352,7 +365,7 @@ class _SectionBuilder:
         mentions: tuple[PartnerMention, ...] = ()
         if question.kind is QuestionKind.LIST:
             # Parts are the messages an answer came in; items come from splitting the whole text.
-            items = tuple(split_items(answer.text))
+            items = self.items_of(answer)
             if question.role is QuestionRole.PARTNERS:
                 resolved = ((self.partners.resolve(item)[1], item) for item in items)
                 mentions = tuple(PartnerMention(name, item) for name, item in resolved if name)

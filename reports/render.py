@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -24,6 +26,7 @@ __all__ = [
     "check_docx_template",
     "filename",
     "format_key",
+    "gc_paused",
     "render",
 ]
 
@@ -108,3 +111,22 @@ def filename(overview: Overview, fmt: str) -> str:
     if overview.submitted_only:
         suffix = "-" + catalogue(overview.language).label("filename_submitted")
     return f"{prefix}-{stem}{suffix}{FORMATS[format_key(fmt)].extension}"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Holds off Python's cycle collector while one overview is built and rendered.
+
+    Building allocates hundreds of thousands of small objects while the round's snapshot
+    (20,000 answers at 1,000 colleagues) is alive, so the collector keeps walking everything
+    again: measured, a third of the HTML's time at 1,000 colleagues (1.6 s with it, 1.0 s
+    without). What is freed is freed by reference counting meanwhile; the few cycles (a
+    workbook and its sheets) are collected once the pause ends, right after the document.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -7,11 +7,8 @@ Each aggregate has a *reads* protocol and a *writes* protocol that extends it:
 * reminder claims (:class:`ReminderReads`, :class:`ReminderWrites`),
 * coordinators and partner merges (:class:`CoordinationReads`, :class:`CoordinationWrites`),
 * meta: values the bot keeps about itself (:class:`MetaReads`, :class:`MetaWrites`),
-* deliveries: the inbox of received updates and the outbox of messages to send
-  (:class:`DeliveryReads`, :class:`DeliveryWrites`);
-* privacy: withdrawing, closing, purging, the audit trail and one person's data
-  (:class:`~storage.privacy.PrivacyReads`, :class:`~storage.privacy.PrivacyWrites`, in
-  storage/privacy.py).
+* in storage/delivery.py: the inbox of received updates and the outbox of messages to send;
+* in storage/privacy.py: withdrawing, closing, purging, the audit trail, one person's data.
 
 ``Store.read()`` hands out a :class:`Reader` (all reads, one consistent view, never waiting for
 a writer); ``Store.write()`` a :class:`Writer` (reads and writes in one transaction that commits
@@ -22,7 +19,7 @@ test-suite (tests/storage/test_contract.py) is what any backend must pass unchan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from pathlib import Path
@@ -30,21 +27,17 @@ from typing import Protocol
 
 from conversations.state import AnswerSource, Mode
 from conversations.template import ReminderPolicy, Template
+from storage.delivery import DeliveryReads, DeliveryWrites
 from storage.privacy import PrivacyReads, PrivacyWrites, Scrubbing
 from storage.records import (
     Answer,
     AnswerLink,
     AnswerVersion,
-    Arrival,
     AsideText,
     ClaimHistory,
     ClaimOutcome,
     Coordinator,
-    InboxEntry,
     Invite,
-    Lane,
-    Letter,
-    OutboxMessage,
     Participant,
     RosterEntry,
     Round,
@@ -396,71 +389,6 @@ class MetaWrites(MetaReads, Protocol):
 
     async def set_meta(self, key: str, value: str) -> None:
         """Stores a value under a key."""
-        ...
-
-
-class DeliveryReads(Protocol):
-    """The inbox (updates received, not yet handled) and the outbox (messages to send), read."""
-
-    async def pending_updates(self) -> list[InboxEntry]:
-        """Returns the received updates not handled yet, in arrival order."""
-        ...
-
-    async def pending_messages(
-        self, lane: Lane, *, due: datetime | None = None, limit: int = 1000
-    ) -> list[OutboxMessage]:
-        """Returns queued messages of a lane in sending order; with ``due``, only those whose
-        ``not_before`` has passed by then."""
-        ...
-
-    async def chat_outbox(self, chat_id: int) -> list[OutboxMessage]:
-        """Returns every message queued for one chat, both lanes, due or not, oldest first."""
-        ...
-
-
-class DeliveryWrites(DeliveryReads, Protocol):
-    """The inbox and the outbox, changed."""
-
-    async def receive_updates(self, arrivals: Sequence[Arrival], now: datetime) -> list[InboxEntry]:
-        """Writes received updates into the inbox; returns those that are new, in order.
-
-        A redelivery (same update id *and* fingerprint as one received in the last two days)
-        is not new. Also forgets handled updates older than that.
-        """
-        ...
-
-    async def claim_update(self, update_id: int, fingerprint: str, now: datetime) -> bool:
-        """Records an update as handled; False if this very update was handled before.
-
-        A redelivery (Telegram resends updates whose offset was not confirmed before a crash)
-        has the same id *and* the same fingerprint (chat, message, query); a new update that
-        happens to reuse an old id does not, and is handled. Claiming drops the update's
-        content from the inbox.
-        """
-        ...
-
-    async def forget_update(self, update_id: int, fingerprint: str) -> None:
-        """Removes an update from the inbox altogether (a stranger's: nothing of theirs stays)."""
-        ...
-
-    async def queue_messages(
-        self,
-        chat_id: int,
-        letters: Sequence[Letter],
-        lane: Lane,
-        now: datetime,
-        *,
-        not_before: datetime | None = None,
-    ) -> list[OutboxMessage]:
-        """Queues messages for a chat, in this order; returns them as queued."""
-        ...
-
-    async def messages_sent(self, message_ids: Iterable[int]) -> None:
-        """Removes delivered messages from the outbox."""
-        ...
-
-    async def message_failed(self, message_id: int, retry_at: datetime | None) -> None:
-        """Counts a failed send; the message waits until ``retry_at``, or is dropped (None)."""
         ...
 
 

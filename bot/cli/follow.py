@@ -78,6 +78,7 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         check_docx_template,
         filename,
         format_key,
+        gc_paused,
         render,
     )
 
@@ -97,7 +98,8 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
             raise CliError(str(exc)) from None
     found = await snapshot(console, store, args.round)
     now = console.now().astimezone(console.settings.zone)
-    overview = build_overview(found, now, submitted_only=args.submitted_only)
+    with gc_paused():
+        overview = build_overview(found, now, submitted_only=args.submitted_only)
     path, fmt = output_file(
         console,
         args.output,
@@ -106,7 +108,8 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         default_kind=DEFAULT_FORMAT,
         default_name=lambda kind: filename(overview, kind),
     )
-    data = render(overview, fmt, docx_template=template)
+    with gc_paused():
+        data = render(overview, fmt, docx_template=template)
     write_file(console, path, data)
     console.json(
         {

@@ -328,3 +328,22 @@ def test_summary_text_english() -> None:
     text = summary_text(build_overview(snapshot, NOW))
     assert "Themes with input: 2 of 3" in text and "Politie (3)" in text
     assert "1 invitation not opened yet" in text
+
+
+def test_the_collector_pause_ends_with_the_document_even_when_it_fails():
+    import gc
+
+    from reports.render import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        assert not gc.isenabled()
+        raise ValueError("a broken document")
+    assert gc.isenabled()
+    gc.disable()  # someone else's pause is theirs to end
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -155,25 +155,35 @@ async def test_a_block_cancelled_while_another_process_holds_the_lock_leaves_the
         await store.close()
 
 
-async def test_a_purge_runs_its_statements_off_the_event_loop(store):
+async def test_a_purge_runs_its_statements_off_the_event_loop(tmp_path, monkeypatch):
     # Erasing a whole round may take a while: the event loop keeps answering meanwhile.
-    async with store.write() as tx:
-        round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
-        await tx.close_round(round_.id, NOW)
     seen: set[str] = set()
+    recording = False
 
     def trace(sql: str) -> None:
         # The statements that change data are what take time; the lock's own
         # bookkeeping (PRAGMA, SAVEPOINT) is instant and may run on the loop.
-        if sql.lstrip().upper().startswith(("DELETE", "UPDATE", "INSERT")):
+        if recording and sql.lstrip().upper().startswith(("DELETE", "UPDATE", "INSERT")):
             seen.add(threading.current_thread().name)
 
-    conn = store._writer.conn  # the one writing connection
-    conn.set_trace_callback(trace)
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(trace)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)  # every connection the store opens
+    store = await SqliteStore.open(tmp_path / "purge.db")
     try:
+        async with store.write() as tx:
+            round_ = await tx.create_round("R", load_template("ivp"), None, NOW)
+            await tx.close_round(round_.id, NOW)
+        recording = True
         purged = await store.purge(round_.id, NOW, Actor(ActorRole.COMMAND_LINE, name="ops"))
+        recording = False
     finally:
-        conn.set_trace_callback(None)
+        await store.close()
     assert purged.done
     assert seen and all(name.startswith("sqlite-writer") for name in seen)
 
