@@ -121,15 +121,22 @@ def count_progress(
     """
     themes = []
     for key in theme_keys:
-        slots = slots_for(template, (key,))
-        if not slots:
+        # What slots_for and open_required would say, in one walk over the theme's questions:
+        # a document counts this for every colleague of the round.
+        if not template.theme(key):
             continue
+        questions = template.questions_for(key)
+        if not questions:
+            continue
+        given = [SlotRef(key, q.key) in answered for q in questions]
         themes.append(
             ThemeCount(
                 key,
-                answered=sum(1 for s in slots if s in answered),
-                total=len(slots),
-                open_required=len(open_required(template, (key,), answered)),
+                answered=sum(given),
+                total=len(questions),
+                open_required=sum(
+                    1 for q, g in zip(questions, given, strict=True) if q.required and not g
+                ),
             )
         )
     return Progress(tuple(themes), submitted=submitted, invited_only=invited_only)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from conversations.template import Question, Template
 
 
-@dataclass(frozen=True)
-class SlotRef:
-    """One question for one theme."""
+class SlotRef(NamedTuple):
+    """One question for one theme.
+
+    A named tuple rather than a dataclass: documents make and hash one per answer (20,000 in
+    a large round), and a tuple does that in C.
+    """
 
     theme_key: str
     question_key: str

@@ -8,7 +8,7 @@ no table clipped, no chapter forced onto a page of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -26,6 +26,8 @@ from reports.sections import AnswerEntry
 
 # Names, labels and dates repeat thousands of times in a large round: clean each string once.
 _clean = lru_cache(maxsize=1 << 16)(clean_text)
+# An answer's last change is shown in its block and in the trail: format each moment once.
+_moment = lru_cache(maxsize=1 << 16)(format_datetime)
 
 
 def _finalize(value: object) -> object:
@@ -64,8 +66,10 @@ def _build_environment() -> Environment:
 environment = _build_environment()
 
 
-def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[AnswerEntry], Markup]:
-    """Returns the renderer of one answer's block.
+def _answer_blocks(
+    labels: Mapping[str, str], language: str
+) -> Callable[[Sequence[AnswerEntry]], Markup]:
+    """Returns the renderer of a question's answer blocks, in one piece.
 
     In Python rather than in the template: a round has tens of thousands of answers, and
     Jinja evaluating and escaping a dozen expressions for each was most of the render time.
@@ -79,13 +83,13 @@ def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[Answer
 
     name = lru_cache(maxsize=1 << 12)(text)  # a colleague's name comes back on every answer
 
-    def block(answer: AnswerEntry) -> Markup:
+    def block(answer: AnswerEntry) -> str:
         status = answer.status
         parts = [
             f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
             name(answer.colleague),
             "</span> · ",
-            format_datetime(answer.updated_at, language),  # digits: nothing to escape
+            _moment(answer.updated_at, language),  # digits: nothing to escape
             f'\n        <span class="badge {status}">',
             status_words.get(status, escape(status)),
             "</span></p>\n      ",
@@ -107,9 +111,12 @@ def _answer_blocks(labels: Mapping[str, str], language: str) -> Callable[[Answer
         else:
             parts.append(f'<p class="text">{text(answer.text)}</p>')
         parts.append("\n    </div>")
-        return Markup("".join(parts))
+        return "".join(parts)
 
-    return block
+    def blocks(answers: Sequence[AnswerEntry]) -> Markup:
+        return Markup("\n    ".join(block(a) for a in answers))
+
+    return blocks
 
 
 def _trail_rows(overview: Overview) -> Markup:
@@ -131,9 +138,9 @@ def _trail_rows(overview: Overview) -> Markup:
                 "</td><td>",
                 repeated(answer.colleague),
                 f'</td><td class="num">{answer.versions:d}</td><td>',
-                format_datetime(answer.created_at, language),
+                _moment(answer.created_at, language),
                 "</td><td>",
-                format_datetime(answer.updated_at, language),
+                _moment(answer.updated_at, language),
                 "</td></tr>",
             ]
         )
@@ -170,7 +177,7 @@ def render_html(overview: Overview) -> bytes:
         category_state=wording.CATEGORY_STATE,
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),
-        answer_block=_answer_blocks(t.labels, overview.language),
+        answer_blocks=_answer_blocks(t.labels, overview.language),
         trail_rows=_trail_rows,
     )
     return page.encode("utf-8")
