@@ -349,11 +349,13 @@ async def on_button(update: Update, context: BotContext) -> None:
             if toggled and len(messages) == 1:
                 edit = messages.pop()  # the picker changes where it is: nothing new to send
             await queue_replies(tx, update, chat_id(update), messages, now)
-    t = catalogue(participant.language) if participant else texts_for(s)
-    await acknowledge(query, t("button_expired") if expired else None)
     if participant is None:
-        forget(update)  # a stranger's press: nothing of it is kept
+        # A stranger's press: nothing of it is kept, and there is no "where you are" to show.
+        await acknowledge(query, texts_for(s)("button_stranger"))
+        forget(update)
         return
+    t = catalogue(participant.language)
+    await acknowledge(query, t("button_expired") if expired else None)
     if messages:
         await drop_keyboard(query)
     elif edit is not None:

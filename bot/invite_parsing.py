@@ -10,6 +10,11 @@ from conversations.template import Template
 
 # Clients turn a typed " into “ ” or „ ” as people type; any of them opens or closes a name.
 QUOTES = '"“”„‟«»'
+# Lower-case words that may end a name ("Anna van 't"): never read as a theme typed wrong.
+NAME_PARTICLES = frozenset(
+    {"de", "der", "den", "van", "het", "'t", "te", "ter", "ten", "op", "in"}
+    | {"la", "le", "du", "da", "di", "von", "zu", "al", "el", "bin"}
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ def parse_invite(text: str, template: Template) -> InviteRequest:
     Theme keys match in any case. Unquoted, the theme keys are the known keys at the end; a
     known key earlier on means the words after it were meant as themes too, and a last name
     word very like a key is probably a typo: both are reported rather than made part of the
-    name (a name that really reads so can be quoted).
+    name (a name that really reads so can be quoted). So is a last word in lower case after a
+    capitalised name ("Piet jeugdzorg"): names end in a capital, theme keys do not.
     """
     text = text.strip()
     if text[:1] in QUOTES:
@@ -56,4 +62,17 @@ def parse_invite(text: str, template: Template) -> InviteRequest:
         by_folded = {theme.key.casefold(): theme.key for theme in template.themes}
         close = difflib.get_close_matches(words[-1].casefold(), list(by_folded), n=1, cutoff=0.8)
         near = (words[-1], by_folded[close[0]]) if close else None
+    if near is None and _looks_like_a_theme(words):
+        return InviteRequest(clean_name(" ".join(words[:-1])), tuple(themes), (words[-1],))
     return InviteRequest(clean_name(" ".join(words)), tuple(themes), did_you_mean=near)
+
+
+def _looks_like_a_theme(words: list[str]) -> bool:
+    """A lower-case last word after a capitalised name, and no name particle."""
+    *name, last = words or [""]
+    return (
+        bool(name)
+        and last.islower()
+        and last.casefold() not in NAME_PARTICLES
+        and any(word[:1].isupper() for word in name)
+    )

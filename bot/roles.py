@@ -64,12 +64,23 @@ def chat_id(update: Update) -> int:
 async def refuse_stranger(update: Update, context: BotContext) -> None:
     """Tells someone without a participation what they can do; stores nothing of theirs."""
     s = context.services
+    withdrawn: Round | None = None
     async with s.db.read() as tx:
         coordinator = await is_coordinator(tx, s, user_id(update))
+        if not coordinator:
+            # Someone who withdrew is no stranger: they hear why nothing is kept any more.
+            for round_ in reversed(await tx.list_rounds()):
+                found = await tx.participant_in_round(round_.id, user_id(update))
+                if found is not None and found.withdrawn:
+                    withdrawn = round_
+                    break
     if not coordinator:
         forget(update)
-    key = "coordinator_no_text" if coordinator else "not_invited"
-    reply(update, texts_for(s)(key))
+    t = texts_for(s)
+    if withdrawn is not None:
+        reply(update, t("withdrawn_writes", round=withdrawn.name))
+        return
+    reply(update, t("coordinator_no_text" if coordinator else "not_invited"))
 
 
 async def active_round(tx: Reader, coordinator_id: int) -> Round | None:

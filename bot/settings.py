@@ -104,13 +104,3 @@ def load_settings(**overrides: Any) -> Settings:
         field = str(error["loc"][0]) if error["loc"] else "?"
         reason = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"THEMABOT_{field.upper()}: {reason}") from None
-
-
-def require_token(settings: Settings) -> None:
-    """Stops `run` without a token, saying how to get one."""
-    if not settings.token.strip():
-        raise SettingsError(
-            "THEMABOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), "
-            "put its token in .env as THEMABOT_TOKEN=..., and run `make run` again. "
-            "To try themabot without Telegram, run `make demo`."
-        )

@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -79,7 +80,9 @@ def main(
             console = Console(settings, prog, as_json=getattr(args, "json", False))
             if clock is not None:
                 console.clock = clock
-            return _run(console, args)
+            code = _run(console, args)
+            sys.stdout.flush()  # here, where a reader that went away is handled, not at exit
+            return code
         except (SettingsError, TemplateError) as exc:
             stderr(f"{PROGRAM}: {exc}")
             return 2
@@ -90,6 +93,12 @@ def main(
             return 2
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:
+            # The reader went away (`themabot progress | head`): what it wanted it has.
+            # Python's docs' recipe: point stdout at /dev/null so the flush at exit is quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
         except Exception as exc:
             if verbose:
                 raise

@@ -62,7 +62,8 @@ def confirmed(console: Console, args: argparse.Namespace, key: str, **params: ob
     if args.yes:
         return True
     if not sys.stdin.isatty():
-        console.fail("needs_yes", command=args.command)
+        action = " ".join(filter(None, (args.command, getattr(args, "round_command", None))))
+        console.fail("needs_yes", command=action)  # "round close", not just "round"
     print(console.text(key, **params), end=" ", file=sys.stderr, flush=True)
     answer = sys.stdin.readline().strip().casefold()
     if answer[:1] in ("j", "y"):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, Console
-from bot.settings import require_token
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -30,7 +29,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def run(console: Console) -> int:
     """Runs the bot until interrupted; updates sent while it was down are handled, not dropped."""
     settings = console.settings
-    require_token(settings)
+    if not settings.token.strip():
+        raise CliError(console.text("run_no_token"))  # how to get one, and `make demo`
     if settings.docx_template:
         from reports.render import DocxTemplateError, check_docx_template
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 
@@ -116,6 +117,25 @@ def test_python_dash_m_bot_and_help(db):
     assert done.returncode == 0
     for command in ("run", "round", "invite", "progress", "report", "template", "demo"):
         assert command in done.stdout
+
+
+@pytest.mark.parametrize("argv", [["round", "list"], ["--help"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(db, argv):
+    # `themabot progress | head -3`: head leaves, the rest of the output has nowhere to go.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 0
 
 
 def test_report_help_names_every_format_and_the_default(capsys):

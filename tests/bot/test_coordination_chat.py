@@ -237,6 +237,9 @@ async def test_invite_never_takes_a_mistyped_theme_for_part_of_the_name(bot):
         assert "Thema's: ondermijning, jeugd" in coby.last_reply
     await coby.send("/invite Jan de Vries Jeugt")
     assert "Onbekend thema Jeugt — bedoel je jeugd?" in coby.last_reply
+    for command in ("/invite Piet jeugdzorg", "/invite Piet jeugdzorg jeugd"):
+        await coby.send(command)  # a theme not in this round, typed where themes go
+        assert "Onbekend thema: jeugdzorg. Er is niemand uitgenodigd." in coby.last_reply
     await coby.send('/invite "Jan de Vries')
     assert "Gebruik: /invite" in coby.last_reply
     await coby.send("/invite Jan " + "de " * 100 + "Vries")
@@ -303,7 +306,7 @@ async def test_withdraw_takes_a_colleague_out_and_stops_an_unopened_link(bot, ro
     assert b"Vastgoed" not in coby.last_document[1]  # Bram's answer left the overview
 
     await bram.send("nog een antwoord")
-    assert "nog geen uitnodiging" in bram.last_reply
+    assert "Je hebt je input voor Ronde <Leiden> teruggetrokken" in bram.last_reply
     await bram.press_data("v1:sk:2:0")  # an old button of his
     assert "Thema" not in bram.last_reply and "verlopen" in bram.last_callback_answer
     carla = bot.user(1003, "Carla")

@@ -154,7 +154,7 @@ async def test_withdrawing_my_input_erases_it_everywhere_after_i_confirm(bot, ro
     await alice.send("/withdraw")
     assert "al teruggetrokken" in alice.last_reply
     await alice.send("Nog een geheim antwoord")
-    assert "nog geen uitnodiging" in alice.last_reply
+    assert "Je hebt je input voor IVP Leiden teruggetrokken" in alice.last_reply
     assert "Nog een geheim" not in stored_text(bot.db_path)
     await bram.send("/status")  # Bram goes on
     assert "Je hebt 1 van de 3 vragen beantwoord" in bram.last_reply

@@ -77,6 +77,18 @@ async def test_every_coordinator_command_refuses_colleagues_and_strangers(bot, t
     assert "Mallory" not in stored_text(bot.db_path)
 
 
+async def test_a_strangers_button_press_says_how_to_get_in_and_keeps_nothing(bot, two):
+    mallory = bot.user(666, "Mallory")
+    await mallory.send("/start")  # a message of the bot's to press under
+    before = await everything(bot)
+    for data in ("v1:sk:1:0", "v1:rv:1", "garbage"):
+        await mallory.press_data(data)
+        assert "vraag de coördinator om een persoonlijke link" in mallory.last_callback_answer
+        assert mallory.new_replies == []
+    assert await everything(bot) == before
+    assert "Mallory" not in stored_text(bot.db_path)
+
+
 async def test_coordinator_buttons_and_files_refuse_colleagues(bot, two):
     alice, _bram, _carla = two
     before = await everything(bot)
