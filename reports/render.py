@@ -10,12 +10,10 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from conversations.texts import catalogue
+from reports.errors import DocxTemplateError
 from reports.html import render_html
 from reports.markdown import render_markdown
 from reports.overview import Overview
-from reports.spreadsheet import render_csv, render_xlsx
-from reports.word import render_docx
-from reports.word_package import DocxTemplateError, check_template
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -37,6 +35,26 @@ class Format(NamedTuple):
     extension: str
     mime_type: str
     render: Callable[[Overview], bytes]
+
+
+# Word and Excel load their libraries when first asked for (a third of a second to import):
+# a command or a worker that writes HTML never waits for them.
+def render_docx(overview: Overview, template: Path | None = None) -> bytes:
+    from reports.word import render_docx as render
+
+    return render(overview, template)
+
+
+def render_xlsx(overview: Overview) -> bytes:
+    from reports.spreadsheet import render_xlsx as render
+
+    return render(overview)
+
+
+def render_csv(overview: Overview) -> bytes:
+    from reports.spreadsheet import render_csv as render
+
+    return render(overview)
 
 
 # The one list of formats, in the order they are offered; /overview and `themabot report`
@@ -96,6 +114,8 @@ def check_docx_template(path: Path) -> None:
 
     For settings and command-line checks at start-up, before any overview is asked for.
     """
+    from reports.word_package import check_template
+
     check_template(path)
 
 

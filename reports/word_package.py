@@ -29,6 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from reports import wordml
+from reports.errors import DocxTemplateError
 
 ACCENT = "0B5394"
 MUTED = "5B6675"
@@ -37,10 +38,6 @@ WARN = "8A1C1C"
 LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
 _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-
-
-class DocxTemplateError(Exception):
-    """A house-style template that cannot be used; the message is one line for people."""
 
 
 @dataclass(frozen=True)

@@ -347,3 +347,17 @@ def test_the_collector_pause_ends_with_the_document_even_when_it_fails():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_html_and_markdown_never_wait_for_the_word_and_excel_libraries():
+    # python-docx and openpyxl take a third of a second to import: `themabot report` of an
+    # HTML file and the bot's HTML overview load them only when Word or Excel is asked for.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reports.render import render, check_docx_template, FORMATS; "
+        "print(sorted(m for m in ('docx', 'openpyxl') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
