@@ -9,6 +9,11 @@ from conversations.state import AnswerSource
 from storage.records import Answer, AnswerLink, AnswerVersion, AsideText
 from storage.sqlite.base import Queries, Row, dt, req_dt, ts
 
+# ``parts`` is written by json.dumps: no white space around it, so raw_decode reads it
+# directly, without json.loads' two regular-expression scans per call (20,000 answers in a
+# large round's snapshot: a third of reading it).
+_read_parts = json.JSONDecoder().raw_decode
+
 ANSWER_SQL = (
     "SELECT a.*, (SELECT COUNT(*) FROM answer_versions v WHERE v.answer_id = a.id) AS versions"
     " FROM answers a"
@@ -22,7 +27,7 @@ def answer_record(row: Row) -> Answer:
         theme_key=row["theme_key"],
         question_key=row["question_key"],
         text=row["text"],
-        parts=tuple(json.loads(row["parts"])),
+        parts=tuple(_read_parts(row["parts"])[0]),
         created_at=req_dt(row["created_at"]),
         updated_at=req_dt(row["updated_at"]),
         versions=row["versions"],
