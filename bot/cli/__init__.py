@@ -87,8 +87,9 @@ def main(
             stderr(f"{PROGRAM}: {exc}")
             return 2
         except CliError as exc:
-            if exc.data is not None and console is not None:
-                console.json(exc.data)
+            if console is not None:
+                # With --json, a script reads every refusal on stdout too, in one shape.
+                console.json(exc.data if exc.data is not None else {"ok": False, "error": str(exc)})
             stderr(f"{PROGRAM}: {exc}")
             return 2
         except KeyboardInterrupt:

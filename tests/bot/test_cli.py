@@ -80,6 +80,12 @@ def test_invite_mistakes_get_one_line(db, capsys):
     assert "unknown theme nope" in capsys.readouterr().err
     assert main(["invite", "--round", "7", "--name", "A"]) == 2
     assert "no round 7" in capsys.readouterr().err
+    # With --json the refusal is JSON on stdout as well, as the bulk invite's is.
+    assert main(["invite", "--round", "1", "--name", "A", "--theme", "nope", "--json"]) == 2
+    out, err = capsys.readouterr()
+    refused = json.loads(out)
+    assert refused["ok"] is False and "unknown theme nope" in refused["error"]
+    assert "unknown theme nope" in err
 
 
 def test_progress_and_report(db, capsys, tmp_path):
