@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from telegram import CallbackQuery, Update
+
 VERSION = "v1"
 _PATTERN = re.compile(rf"^{VERSION}:([a-z]{{2}})((?::-?\d{{1,12}}){{0,4}})$")
 
@@ -63,6 +65,14 @@ def make(action: Action, owner: int, *args: int) -> str:
 def pattern(action: Action) -> str:
     """Returns the regex a CallbackQueryHandler uses to pick this action's buttons."""
     return rf"^{VERSION}:{action.value}:"
+
+
+def pressed(update: Update) -> tuple[CallbackQuery, Callback | None]:
+    """The query of a pressed button (every CallbackQueryHandler's update has one) and what
+    its data says (None: not made by us, or too old)."""
+    query = update.callback_query
+    assert query is not None  # only CallbackQueryHandlers call this
+    return query, parse(query.data)
 
 
 def parse(data: str | None) -> Callback | None:

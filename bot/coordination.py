@@ -118,9 +118,7 @@ async def on_overview_button(
     update: Update, context: BotContext, _active: Round, t: Catalogue
 ) -> None:
     """Sends the other version of an overview (submitted only, or all answers) it came with."""
-    query = update.callback_query
-    assert query is not None
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     formats = list(FORMATS)
     valid = (
         callback is not None
@@ -219,9 +217,7 @@ async def on_round_selected(
     update: Update, context: BotContext, _active: Round, t: Catalogue
 ) -> None:
     """Makes the pressed round the coordinator's active round."""
-    query = update.callback_query
-    assert query is not None  # a CallbackQueryHandler's update
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     s = context.services
     now = s.now()
     async with s.db.write() as tx:
@@ -307,9 +303,7 @@ async def on_withdraw_confirmed(
     update: Update, context: BotContext, _active: Round, t: Catalogue
 ) -> None:
     """Takes the confirmed colleague out and erases their input, or withdraws the invite."""
-    query = update.callback_query
-    assert query is not None  # a CallbackQueryHandler's update
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     s = context.services
     now = s.now()
     entry = None

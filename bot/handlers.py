@@ -321,9 +321,7 @@ def intake_event(callback: Callback) -> engine.Event | None:
 async def on_button(update: Update, context: BotContext) -> None:
     """Runs the intake event of a pressed button; stale or forged buttons change nothing."""
     s = context.services
-    query = update.callback_query
-    assert query is not None  # a CallbackQueryHandler's update
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     event = intake_event(callback) if callback else None
     now = s.now()
     messages: list[Outgoing] = []

@@ -124,9 +124,7 @@ async def on_withdraw(update: Update, context: BotContext) -> None:
 async def on_withdraw_self_confirmed(update: Update, context: BotContext) -> None:
     """Erases the presser's own input (answers, history, message links, reminders) and says
     what is left; a button made for someone else changes nothing."""
-    query = update.callback_query
-    assert query is not None  # a CallbackQueryHandler's update
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     s = context.services
     now = s.now()
     done = False
@@ -181,9 +179,7 @@ async def on_close_confirmed(
     update: Update, context: BotContext, _active: Round, t: Catalogue
 ) -> None:
     """Closes the round; colleagues with open questions are told once, within working hours."""
-    query = update.callback_query
-    assert query is not None  # a CallbackQueryHandler's update
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     s = context.services
     now = s.now()
     async with s.db.write() as tx:

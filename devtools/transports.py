@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -33,7 +34,36 @@ TOKEN = f"{BOT_ID}:AAStandInTestTokenForThemabot"
 _AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-class FakeTelegram:
+class _People(ABC):
+    """What both transports share: the people who chat with the bot through them."""
+
+    api: FakeBotAPI
+
+    @abstractmethod
+    async def process(self, payload: Mapping[str, Any]) -> Update:
+        """Hands one update to the bot; returns it once the bot has handled it."""
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str = "nl",
+    ) -> ChatUser:
+        """A person with a private chat with the bot (known to the server from now on)."""
+        return ChatUser(
+            self,
+            user_id,
+            first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+        )
+
+
+class FakeTelegram(_People):
     """Telegram in memory: one :class:`FakeBotAPI` and the Application the test runs on it.
 
     Attributes:
@@ -65,25 +95,6 @@ class FakeTelegram:
             .token(TOKEN)
             .request(self.request)
             .get_updates_request(self.updates_request)
-        )
-
-    def user(
-        self,
-        user_id: int,
-        first_name: str,
-        *,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str = "nl",
-    ) -> ChatUser:
-        """A person with a private chat with the bot (known to the server from now on)."""
-        return ChatUser(
-            self,
-            user_id,
-            first_name,
-            last_name=last_name,
-            username=username,
-            language_code=language_code,
         )
 
     @asynccontextmanager
@@ -152,7 +163,7 @@ class FakeTelegram:
             await self._app.process_update(update)
 
 
-class PollingTelegram:
+class PollingTelegram(_People):
     """Telegram for a bot that long-polls the stand-in: updates wait in its queue.
 
     An update counts as handled once the bot confirmed it (its getUpdates offset moved past
@@ -186,25 +197,6 @@ class PollingTelegram:
         self.quiet = quiet
         self.grace = grace
         self._bot_down = False
-
-    def user(
-        self,
-        user_id: int,
-        first_name: str,
-        *,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str = "nl",
-    ) -> ChatUser:
-        """A person with a private chat with the bot (known to the server from now on)."""
-        return ChatUser(
-            self,
-            user_id,
-            first_name,
-            last_name=last_name,
-            username=username,
-            language_code=language_code,
-        )
 
     async def process(self, payload: Mapping[str, Any]) -> Update:
         """Queues one update for the bot's getUpdates and waits until the bot handled it."""

@@ -46,9 +46,7 @@ async def _expired(update: Update, s: Services, participant: Participant | None)
 async def on_snooze(update: Update, context: BotContext) -> None:
     """Stores "remind me tomorrow" or "next week" and says when the next reminder comes."""
     s = context.services
-    query = update.callback_query
-    assert query is not None
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     choice = SNOOZE_CHOICES.get(callback.args[0]) if callback and len(callback.args) == 1 else None
     calendar = working_calendar(s.settings.timezone)
     now = s.now()
@@ -73,9 +71,7 @@ async def on_snooze(update: Update, context: BotContext) -> None:
 async def on_away(update: Update, context: BotContext) -> None:
     """Offers away-until dates; a picked date pauses reminders until that day."""
     s = context.services
-    query = update.callback_query
-    assert query is not None
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     calendar = working_calendar(s.settings.timezone)
     now = s.now()
     today = calendar.local_date(now)
@@ -157,9 +153,7 @@ async def on_remind_confirm(
     colleague's replies go on meanwhile.
     """
     s = context.services
-    query = update.callback_query
-    assert query is not None
-    callback = callbacks.parse(query.data)
+    query, callback = callbacks.pressed(update)
     async with s.db.write() as tx:
         round_ = await tx.get_round(callback.owner) if callback else None
         fresh = round_ is not None and await first_time(tx, update, s.now())
