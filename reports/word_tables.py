@@ -125,17 +125,36 @@ def priority_table(picture: PriorityPicture, t: Catalogue, width: int) -> str:
     return x.table(rows, widths)
 
 
+def _theme_matrix_head(
+    titles: list[str],
+    first: tuple[str, int],
+    last: tuple[str, int],
+    width: int,
+    narrowest: int,
+) -> tuple[list[int], str]:
+    """The widths and the header row of a table with one rotated column per theme between a
+    first and a last column (label, width): the themes share what the two leave."""
+    middle = max((width - first[1] - last[1]) // max(len(titles), 1), narrowest)
+    widths = [first[1], *(middle for _ in titles), last[1]]
+    header = [_header_cell(first[0], first[1])]
+    header += [_header_cell(title, middle, rotate=True) for title in titles]
+    header.append(_header_cell(last[0], last[1]))
+    return widths, x.row(header, header=True, height=_rotated_height(titles))
+
+
 def partner_table(matrix: PartnerMatrix, t: Catalogue, width: int) -> str:
     """Partner x theme, who named it (capped), and the total; rotated theme headers."""
     lab = t.labels
     first, last = x.twips(4.6), x.twips(1.5)
-    middle = max((width - first - last) // max(len(matrix.themes), 1), x.twips(1.2))
-    widths = [first, *(middle for _ in matrix.themes), last]
-    titles = [theme.title for theme in matrix.themes]
-    header = [_header_cell(lab["partner"], first)]
-    header += [_header_cell(title, middle, rotate=True) for title in titles]
-    header.append(_header_cell(lab["total"], last))
-    rows = [x.row(header, header=True, height=_rotated_height(titles))]
+    widths, head = _theme_matrix_head(
+        [theme.title for theme in matrix.themes],
+        (lab["partner"], first),
+        (lab["total"], last),
+        width,
+        x.twips(1.2),
+    )
+    middle = widths[1] if matrix.themes else 0
+    rows = [head]
     for partner in matrix.rows:
         name = _line(x.run(partner.name, bold=True, size=9))
         if partner.spellings:
@@ -177,13 +196,15 @@ def coverage_table(coverage: Coverage, t: Catalogue, width: int) -> str:
     """Colleague x theme: answered/total per cell, shaded by state; the colleague's category."""
     lab = t.labels
     first, last = x.twips(4.8), x.twips(3.6)
-    middle = max((width - first - last) // max(len(coverage.themes), 1), x.twips(1.0))
-    widths = [first, *(middle for _ in coverage.themes), last]
-    titles = [theme.title for theme in coverage.themes]
-    header = [_header_cell(lab["colleague"], first)]
-    header += [_header_cell(title, middle, rotate=True) for title in titles]
-    header.append(_header_cell(lab["status"], last))
-    rows = [x.row(header, header=True, height=_rotated_height(titles))]
+    widths, head = _theme_matrix_head(
+        [theme.title for theme in coverage.themes],
+        (lab["colleague"], first),
+        (lab["status"], last),
+        width,
+        x.twips(1.0),
+    )
+    middle = widths[1] if coverage.themes else 0
+    rows = [head]
     for person in coverage.rows:
         cells = [x.cell(_line(x.run(person.name, size=8.5)), first)]
         for cell in person.cells:
