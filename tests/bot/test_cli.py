@@ -125,14 +125,13 @@ def test_python_dash_m_bot_and_help(db):
         assert command in done.stdout
 
 
-@pytest.mark.parametrize("argv", [["round", "list"], ["--help"]])
-def test_a_reader_that_goes_away_ends_the_command_quietly(db, argv):
+def test_a_reader_that_goes_away_ends_the_command_quietly(db):
     # `themabot progress | head -3`: head leaves, the rest of the output has nowhere to go.
     read, write = os.pipe()
     os.close(read)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bot", *argv],
+            [sys.executable, "-m", "bot", "round", "list"],
             stdout=write,
             stderr=subprocess.PIPE,
             text=True,
