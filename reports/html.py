@@ -26,8 +26,6 @@ from reports.sections import AnswerEntry
 
 # Names, labels and dates repeat thousands of times in a large round: clean each string once.
 _clean = lru_cache(maxsize=1 << 16)(clean_text)
-# An answer's last change is shown in its block and in the trail: format each moment once.
-_moment = lru_cache(maxsize=1 << 16)(format_datetime)
 
 
 def _finalize(value: object) -> object:
@@ -89,7 +87,7 @@ def _answer_blocks(
             f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
             name(answer.colleague),
             "</span> · ",
-            _moment(answer.updated_at, language),  # digits: nothing to escape
+            format_datetime(answer.updated_at, language),  # digits: nothing to escape
             f'\n        <span class="badge {status}">',
             status_words.get(status, escape(status)),
             "</span></p>\n      ",
@@ -138,9 +136,9 @@ def _trail_rows(overview: Overview) -> Markup:
                 "</td><td>",
                 repeated(answer.colleague),
                 f'</td><td class="num">{answer.versions:d}</td><td>',
-                _moment(answer.created_at, language),
+                format_datetime(answer.created_at, language),
                 "</td><td>",
-                _moment(answer.updated_at, language),
+                format_datetime(answer.updated_at, language),
                 "</td></tr>",
             ]
         )

@@ -361,3 +361,19 @@ def test_html_and_markdown_never_wait_for_the_word_and_excel_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_one_moment_in_two_zones_is_written_in_each_zones_own_time():
+    # Moments are formatted once each and kept (a round shows tens of thousands); an aware
+    # moment equals the same instant in another zone, so the kept text must not be shared.
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from reports.formatting import format_datetime
+
+    noon = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+    amsterdam = noon.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert noon == amsterdam
+    assert format_datetime(noon, "nl") == "15-01-2027 12:00"
+    assert format_datetime(amsterdam, "nl") == "15-01-2027 13:00"
+    assert format_datetime(amsterdam, "en") == "2027-01-15 13:00"
