@@ -8,11 +8,19 @@ no table clipped, no chapter forced onto a page of its own.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -46,9 +54,30 @@ def _datetime_filter(context: Context, value: datetime) -> str:
     return format_datetime(value, context["language"])
 
 
+class _KeptCompiled(FileSystemBytecodeCache):
+    """Compiled templates kept between runs, in the user's own temporary folder (Jinja's).
+
+    Compiling the overview's template is 0.06 s of every `themabot report`. Jinja checks each
+    kept file against the template's source and its own version, so a changed template is
+    compiled again. A folder that cannot be written means compiling each time, not an error.
+    """
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _kept_compiled() -> FileSystemBytecodeCache | None:
+    try:
+        return _KeptCompiled()
+    except (OSError, RuntimeError):  # Jinja refuses a folder someone else could write to
+        return None
+
+
 def _build_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
+        bytecode_cache=_kept_compiled(),
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalize,
