@@ -10,6 +10,7 @@ document language from the template, and optionally a house-style template
 
 from __future__ import annotations
 
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -96,6 +97,9 @@ class _Body:
             ("trail", self.lab["trail"]),
         ]
         self._ids = {name: i + 1 for i, (name, _) in enumerate(self.chapters)}
+        # Names, partners and bylines come back on thousands of answers: each distinct run is
+        # written once per document (answer texts themselves go through x.run).
+        self.again = lru_cache(maxsize=None)(x.run)
 
     def write(self, portrait: str, landscape: str) -> list[str]:
         self.title_page()
@@ -251,16 +255,19 @@ class _Body:
                 self.answer(answer, question.role)
 
     def answer(self, answer: AnswerEntry, role: QuestionRole | None) -> None:
+        again = self.again
         when = format_datetime(answer.updated_at, self.o.language)
-        byline = x.run(answer.colleague, bold=True, italic=True) + x.run(
+        byline = again(answer.colleague, bold=True, italic=True) + again(
             f" — {when} — {self.lab[answer.status]}", italic=True, color=MUTED
         )
         self.para(byline, keep_next=True, space_before=120, space_after=20)
         if answer.partners:
             typed = self.lab["typed_as"]
             for mention in answer.partners:
-                note = x.run(f"  ({typed}: {mention.typed})", size=8, color=MUTED)
-                self.bullet(x.run(mention.name) + (note if mention.differs else ""))
+                name = again(mention.name)
+                if mention.differs:
+                    name += again(f"  ({typed}: {mention.typed})", size=8, color=MUTED)
+                self.bullet(name)
         elif answer.items:
             for item in answer.items:
                 self.bullet(x.run(item))

@@ -223,10 +223,15 @@ def plain_table(header: list[str], rows: list[list[str]], widths: list[int]) -> 
     appendix, a purged round's counts)."""
     head = [_header_cell(title, w) for title, w in zip(header, widths, strict=True)]
     body = [x.row(head, header=True)]
+    # The audit appendix has a row per answer, and its themes, questions, names, counts and
+    # minutes repeat from row to row: each distinct cell is written once.
+    written: dict[tuple[str, int], str] = {}
     for values in rows:
-        cells = [
-            x.cell(_line(x.run(value, size=8.5)), w)
-            for value, w in zip(values, widths, strict=True)
-        ]
+        cells = []
+        for value, w in zip(values, widths, strict=True):
+            cell = written.get((value, w))
+            if cell is None:
+                cell = written[(value, w)] = x.cell(_line(x.run(value, size=8.5)), w)
+            cells.append(cell)
         body.append(x.row(cells))
     return x.table(body, widths)
