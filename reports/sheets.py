@@ -7,7 +7,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import NamedTuple, cast
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -44,6 +44,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PAPER_A4 = 9
 
 
+class _Text(NamedTuple):
+    xml: str  # cleaned, cut to Excel's limit and escaped
+    formula: bool  # stored with Excel's quote prefix (see looks_like_formula)
+    lines: int  # how many lines it wraps to in its column
+
+
+# A cell as written: its value (escaped text, number or None), its style index, and whether
+# the value is text.
+_Cell = tuple[str | int | float | None, int | None, bool]
+
+
 def looks_like_formula(text: str) -> bool:
     """True when a spreadsheet could read this text as a formula."""
     return text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START[:4])
@@ -75,6 +86,7 @@ class Sheet:
         self.rows: list[str] = []
         self.max_column = 1
         self._styles: dict[tuple[str, str, str, bool], int] = {}
+        self._texts: dict[tuple[int, str], _Text] = {}
         lab = t.labels
         ws = self.ws
         ws.page_setup.orientation = "landscape"
@@ -107,8 +119,13 @@ class Sheet:
             last = get_column_letter(len(titles))
             self.ws.auto_filter.ref = f"A1:{last}{filter_rows + 1}"
         style = self._style("header")
-        cells = [(title, style) for title in titles]
-        self._append(cells, max(2, self._lines(list(titles))) * _LINE_POINTS)
+        cells: list[_Cell] = []
+        lines = 2
+        for index, title in enumerate(titles):
+            text = self._text(index, title)
+            cells.append((text.xml, style, True))
+            lines = max(lines, text.lines)
+        self._append(cells, lines * _LINE_POINTS)
 
     def row(
         self,
@@ -119,21 +136,35 @@ class Sheet:
         centre: Sequence[int] = (),
     ) -> None:
         """One row; texts wrap and the row is as tall as its longest cell needs."""
-        cells: list[tuple[str | int | float | None, int | None]] = []
+        cells: list[_Cell] = []
+        lines = 1
         for index, value in enumerate(values):
             fill = (fills[index] if index < len(fills) else None) or ""
             look = "centre" if index in centre else "wrap"
             if isinstance(value, datetime):
-                cells.append((_serial(value), self._style(look, fill, date_format)))
+                cells.append((_serial(value), self._style(look, fill, date_format), False))
             elif isinstance(value, str):
-                text = clean_text(value)[:MAX_CELL]
-                cells.append((text, self._style(look, fill, quoted=looks_like_formula(text))))
+                text = self._text(index, value)
+                cells.append((text.xml, self._style(look, fill, quoted=text.formula), True))
+                lines = max(lines, text.lines)
             else:
-                cells.append(
-                    (value, self._style(look, fill) if value is not None or fill else None)
-                )
-        lines = self._lines([v if isinstance(v, str) else "" for v in values])
-        self._append(cells, min(max(lines, 1) * _LINE_POINTS, _MAX_ROW_POINTS))
+                empty = value is None and not fill
+                cells.append((value, None if empty else self._style(look, fill), False))
+        self._append(cells, min(lines * _LINE_POINTS, _MAX_ROW_POINTS))
+
+    def _text(self, index: int, value: str) -> _Text:
+        """A text cell's escaped content, whether it looks like a formula, and its lines.
+
+        Themes, questions, names and statuses repeat on every row of a large round: each
+        distinct text is cleaned, escaped and measured once per column.
+        """
+        found = self._texts.get((index, value))
+        if found is None:
+            text = clean_text(value)[:MAX_CELL]
+            found = self._texts[(index, value)] = _Text(
+                escape(text), looks_like_formula(text), self._lines(index, value)
+            )
+        return found
 
     def _style(
         self, look: str, fill: str = "", number_format: str = "", *, quoted: bool = False
@@ -159,30 +190,24 @@ class Sheet:
             found = self._styles[key] = int(registry.add(cell._style))  # type: ignore[attr-defined]
         return found
 
-    def _lines(self, texts: Sequence[str]) -> int:
-        """Lines the tallest cell wraps to at the column widths (a few characters of slack)."""
-        most = 1
-        for index, value in enumerate(texts):
-            if not value:
-                continue
-            width = max((self.widths[index] if index < len(self.widths) else 10) - 2, 4)
-            lines = sum(len(line) // width + 1 for line in value.split("\n"))
-            most = max(most, lines)
-        return most
+    def _lines(self, index: int, value: str) -> int:
+        """Lines a text wraps to in its column (a few characters of slack)."""
+        if not value:
+            return 1
+        width = max((self.widths[index] if index < len(self.widths) else 10) - 2, 4)
+        return sum(len(line) // width + 1 for line in value.split("\n"))
 
-    def _append(
-        self, cells: Sequence[tuple[str | int | float | None, int | None]], height: float
-    ) -> None:
+    def _append(self, cells: Sequence[_Cell], height: float) -> None:
         number = len(self.rows) + 1
         self.max_column = max(self.max_column, len(cells))
         xml = []
-        for index, (value, style) in enumerate(cells):
+        for index, (value, style, is_text) in enumerate(cells):
             ref = f"{_column(index)}{number}"
             s = f' s="{style}"' if style else ""
-            if isinstance(value, str):
+            if is_text:
                 xml.append(
                     f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{escape(value)}</t></is></c>"
+                    f"{value}</t></is></c>"
                 )
             elif value is None:
                 if style:
