@@ -110,6 +110,8 @@ class PartnerRegistry:
             self._names[self._find(key)] = display
         self._spellings: dict[str, Counter[str]] = {}
         self._first_seen: dict[str, dict[str, int]] = {}
+        # Colleagues type the same few spellings thousands of times: tidy each one once.
+        self._seen: dict[str, tuple[str, str]] = {}
 
     def _find(self, key: str) -> str:
         """Returns the representative key of the group ``key`` belongs to."""
@@ -138,11 +140,17 @@ class PartnerRegistry:
 
     def observe(self, name: str) -> str:
         """Records one use of a spelling (for the most-common display name); returns its key."""
-        key = self.key(name)
-        spelling = _display(name)
+        found = self._seen.get(name)
+        if found is None:
+            found = self._seen[name] = (self.key(name), _display(name))
+        key, spelling = found
         if key and spelling:
-            self._spellings.setdefault(key, Counter())[spelling] += 1
-            order = self._first_seen.setdefault(key, {})
+            counts = self._spellings.get(key)
+            if counts is None:
+                counts = self._spellings[key] = Counter()
+                self._first_seen[key] = {}
+            counts[spelling] += 1
+            order = self._first_seen[key]
             order.setdefault(spelling, len(order))
         return key
 
