@@ -1,7 +1,5 @@
 """`python -m bot` runs the themabot command line."""
 
-import sys
+from bot.cli import entry
 
-from bot.cli import main
-
-sys.exit(main())
+entry()

