@@ -377,3 +377,21 @@ def test_one_moment_in_two_zones_is_written_in_each_zones_own_time():
     assert format_datetime(noon, "nl") == "15-01-2027 12:00"
     assert format_datetime(amsterdam, "nl") == "15-01-2027 13:00"
     assert format_datetime(amsterdam, "en") == "2027-01-15 13:00"
+
+
+def test_a_folder_for_compiled_templates_that_cannot_be_written_only_costs_time(tmp_path):
+    from jinja2 import DictLoader, Environment
+
+    from reports.html import _KeptCompiled
+
+    env = Environment(
+        loader=DictLoader({"page": "Hello {{ name }}"}),
+        bytecode_cache=_KeptCompiled(str(tmp_path / "not-there")),
+    )
+    assert env.get_template("page").render(name="Leiden") == "Hello Leiden"
+    kept = Environment(
+        loader=DictLoader({"page": "Hello {{ name }}"}),
+        bytecode_cache=_KeptCompiled(str(tmp_path)),
+    )
+    assert kept.get_template("page").render(name="Leiden") == "Hello Leiden"
+    assert list(tmp_path.glob("__jinja2_*.cache"))  # kept for the next run
