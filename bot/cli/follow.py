@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -97,28 +98,32 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         except DocxTemplateError as exc:
             raise CliError(str(exc)) from None
     now = console.now().astimezone(console.settings.zone)
-    with gc_paused():  # reading a large round allocates as much as building from it
+    # Reading a large round allocates as much as building and rendering from it: the
+    # collector waits until the round and its overview are gone again, then has little to do.
+    with gc_paused():
         found = await snapshot(console, store, args.round)
         overview = build_overview(found, now, submitted_only=args.submitted_only)
-    path, fmt = output_file(
-        console,
-        args.output,
-        kinds,
-        chosen=chosen,
-        default_kind=DEFAULT_FORMAT,
-        default_name=lambda kind: filename(overview, kind),
-    )
-    with gc_paused():
+        path, fmt = output_file(
+            console,
+            args.output,
+            kinds,
+            chosen=chosen,
+            default_kind=DEFAULT_FORMAT,
+            default_name=partial(filename, overview),
+        )
         data = render(overview, fmt, docx_template=template)
-    write_file(console, path, data)
+        del found, overview
+        write_file(console, path, data)
+        size = len(data)
+        del data
     console.json(
         {
             "round": args.round,
             "format": fmt,
             "output": str(path),
-            "bytes": len(data),
+            "bytes": size,
             "submitted_only": args.submitted_only,
         }
     )
-    console.say("report_wrote", path=str(path), format=fmt, size=f"{len(data):,}")
+    console.say("report_wrote", path=str(path), format=fmt, size=f"{size:,}")
     return 0
