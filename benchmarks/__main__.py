@@ -7,6 +7,8 @@ Parts (all by default; ``--only`` picks some):
   (:mod:`benchmarks.conditions`);
 * ``documents``: build + render of the overview per format at 100, 1,000 and 5,000
   colleagues, time and peak memory (:mod:`benchmarks.documents`);
+* ``command``: ``themabot report`` as a whole command (start-up, imports, reading the round,
+  writing the file) on a 1,000-colleague round, per format (:mod:`benchmarks.report_command`);
 * ``overview``: colleagues' replies while ``/overview xlsx`` of 1,000 colleagues is compiled
   (:mod:`benchmarks.overview_load`);
 * ``fanout``: 5,000 due reminders against a stand-in capped at 30 messages a second
@@ -32,13 +34,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from benchmarks import documents, fanout, overview_load
+from benchmarks import documents, fanout, overview_load, report_command
 from benchmarks.conditions import CONDITIONS, ConditionResult, run_conditions
 from benchmarks.contenders import CONTENDERS
 from benchmarks.report import DOCS, command_line, machine, machine_lines, replace_block
 from benchmarks.tables import Target
 
-PARTS = ("load", "documents", "overview", "fanout")
+PARTS = ("load", "documents", "command", "overview", "fanout")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Plan:
     bots: tuple[str, ...] = tuple(c.key for c in CONTENDERS)
     doc_sizes: tuple[int, ...] = (100, 1000, 5000)
     doc_runs: int = 3
+    command_colleagues: int = 1000
+    command_runs: int = 5
     overview_colleagues: int = 100
     overview_big: int = 1000
     overview_runs: int = 3
@@ -65,6 +69,8 @@ QUICK = Plan(
     step_timeout=20.0,
     doc_sizes=(30,),
     doc_runs=1,
+    command_colleagues=30,
+    command_runs=1,
     overview_colleagues=5,
     overview_big=30,
     overview_runs=1,
@@ -78,6 +84,7 @@ class Outcome:
 
     load: list[ConditionResult] | None = None
     documents: list[documents.Measurement] | None = None
+    command: list[report_command.CommandRun] | None = None
     overview: list[overview_load.OverviewUnderLoad] | None = None
     fanout: fanout.FanOut | None = None
 
@@ -87,6 +94,7 @@ class Outcome:
         for result in self.load or []:
             found += [(result.condition.title, t) for t in result.targets()]
         found += [("documents", t) for t in documents.targets(self.documents or [])]
+        found += [("report command", t) for t in report_command.targets(self.command or [])]
         if self.overview:
             found.append(("overview under load", overview_load.target(self.overview)))
         if self.fanout is not None:
@@ -111,6 +119,10 @@ async def run(plan: Plan, parts: list[str], work: Path, progress: TextIO) -> Out
         outcome.documents = await documents.run_documents(
             list(plan.doc_sizes), list(documents.FORMATS), plan.doc_runs, progress
         )
+    if "command" in parts:
+        outcome.command = await report_command.run_report_command(
+            work / "command", plan.command_colleagues, plan.command_runs, progress
+        )
     if "overview" in parts:
         outcome.overview = await overview_load.run_overview_load(
             work / "overview",
@@ -130,6 +142,7 @@ async def run(plan: Plan, parts: list[str], work: Path, progress: TextIO) -> Out
 HEADINGS = {
     "load": "Load: the three conditions",
     "documents": "The overview per format",
+    "command": "`themabot report` as a whole command",
     "overview": "Replies while a coordinator's overview is compiled",
     "fanout": "Reminder fan-out",
 }
@@ -159,6 +172,19 @@ def sections(outcome: Outcome, plan: Plan, provenance: str) -> dict[str, str]:
                 f"run{'s' * (plan.doc_runs != 1)}.",
                 "",
                 documents.render_table(outcome.documents),
+            ]
+        )
+    if outcome.command is not None:
+        found["command"] = "\n".join(
+            [
+                provenance,
+                "",
+                "The installed `themabot report --output FILE` on a round written through the "
+                "store, each run a process of its own (start-up, imports, reading the round, "
+                f"building, rendering, writing), formats in turn; median of {plan.command_runs} "
+                f"run{'s' * (plan.command_runs != 1)} after one untimed run per format.",
+                "",
+                report_command.render_table(outcome.command),
             ]
         )
     if outcome.overview is not None:
@@ -211,6 +237,7 @@ def as_json(outcome: Outcome, plan: Plan, info: dict[str, Any]) -> dict[str, Any
         "plan": plan.__dict__,
         "load": [r.as_json() for r in outcome.load or []],
         "documents": documents.as_json(outcome.documents or []),
+        "command": report_command.as_json(outcome.command or []),
         "overview": overview_load.as_json(outcome.overview or []),
         "fanout": fanout.as_json(outcome.fanout) if outcome.fanout else None,
         "targets": [{"part": p, **t.as_json()} for p, t in outcome.targets()],
@@ -240,7 +267,12 @@ def plan_of(args: argparse.Namespace) -> Plan:
     plan = QUICK if args.quick else Plan()
     changes: dict[str, Any] = {}
     if args.runs:
-        changes |= {"runs": args.runs, "overview_runs": args.runs, "doc_runs": args.runs}
+        changes |= {
+            "runs": args.runs,
+            "overview_runs": args.runs,
+            "doc_runs": args.runs,
+            "command_runs": args.runs,
+        }
     if args.colleagues:
         changes |= {"colleagues": args.colleagues, "overview_colleagues": args.colleagues}
     if args.conditions:

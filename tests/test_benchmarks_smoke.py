@@ -125,3 +125,20 @@ def test_each_colleague_starts_then_answers_every_question() -> None:
     assert len(asked) == 6 and conversation[0] == ("/start abc", asked[0])
     assert [expected for _, expected in conversation] == [*asked, None]
     assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0 and percentile([1.0, 2.0], 0.99) == 2.0
+
+
+def test_a_tiny_report_command_run_times_the_installed_command_per_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = tmp_path / "figures.json"
+    argv = ["--quick", "--only", "command", "--no-write", "--json", str(figures)]
+
+    assert main(argv) == 0
+
+    runs = json.loads(figures.read_text())["command"]
+    assert [r["fmt"] for r in runs] == ["html", "docx", "xlsx"]
+    for run in runs:
+        assert run["colleagues"] == 30 and run["answers"] > 0
+        assert len(run["seconds"]) == 1 and run["size_bytes"] > 0
+    out = capsys.readouterr().out
+    assert "`themabot report` as a whole command" in out
