@@ -106,15 +106,18 @@ def _answer_blocks(
     status_words = {"submitted": escape(labels["submitted"]), "draft": escape(labels["draft"])}
 
     def text(value: str) -> Markup:
-        return escape(_clean(value))
+        # Not through _clean's cache: answers are each written once, and keeping tens of
+        # thousands of them would only push the names and labels out.
+        return escape(clean_text(value))
 
-    name = lru_cache(maxsize=1 << 12)(text)  # a colleague's name comes back on every answer
+    # A colleague's name, a partner and an item come back on many answers: once per document.
+    once = lru_cache(maxsize=None)(text)
 
     def block(answer: AnswerEntry) -> str:
         status = answer.status
         parts = [
             f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
-            name(answer.colleague),
+            once(answer.colleague),
             "</span> · ",
             format_datetime(answer.updated_at, language),  # digits: nothing to escape
             f'\n        <span class="badge {status}">',
@@ -125,16 +128,16 @@ def _answer_blocks(
             items = []
             for m in answer.partners:
                 if m.differs:
-                    typed = text(m.typed)
+                    typed = once(m.typed)
                     items.append(
-                        f'<li><span title="{typed_as}: {typed}">{text(m.name)}</span> '
+                        f'<li><span title="{typed_as}: {typed}">{once(m.name)}</span> '
                         f'<small class="typed">({typed_as}: {typed})</small></li>'
                     )
                 else:
-                    items.append(f"<li>{text(m.name)}</li>")
+                    items.append(f"<li>{once(m.name)}</li>")
             parts.append(f"<ul>{''.join(items)}</ul>")
         elif answer.items:
-            parts.append("<ul>" + "".join(f"<li>{text(i)}</li>" for i in answer.items) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{once(i)}</li>" for i in answer.items) + "</ul>")
         else:
             parts.append(f'<p class="text">{text(answer.text)}</p>')
         parts.append("\n    </div>")
@@ -154,7 +157,7 @@ def _trail_rows(overview: Overview) -> Markup:
     are digits and need no escaping.
     """
     language = overview.language
-    repeated = lru_cache(maxsize=1 << 12)(lambda value: escape(_clean(value)))
+    repeated = lru_cache(maxsize=None)(lambda value: escape(_clean(value)))
     rows = [
         "".join(
             [
