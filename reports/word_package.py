@@ -67,12 +67,12 @@ def open_package(template: Path | None) -> DocumentObject:
     try:
         data = Path(template).read_bytes()
         return Document(io.BytesIO(_as_document(data)))
+    except FileNotFoundError:
+        raise DocxTemplateError(template, "missing") from None
     except OSError as exc:
-        raise DocxTemplateError(f"{template}: cannot read: {exc.strerror or exc}") from None
+        raise DocxTemplateError(template, "unreadable", str(exc.strerror or exc)) from None
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError, etree.XMLSyntaxError):
-        raise DocxTemplateError(
-            f"{template}: not a Word document or template (.docx, .dotx)"
-        ) from None
+        raise DocxTemplateError(template, "not_word") from None
 
 
 def check_template(template: Path) -> None:

@@ -103,6 +103,18 @@ class Console:
         """Stops the command with a ``[cli]`` text as its one-line error."""
         raise CliError(self.text(key, **params))
 
+    def check_docx_template(self, path: Path, source: str) -> None:
+        """Stops the command when the house-style template at ``path`` cannot be used, naming
+        where it came from (``--docx-template`` or ``THEMABOT_DOCX_TEMPLATE``)."""
+        from reports.render import DocxTemplateError, check_docx_template
+
+        try:
+            check_docx_template(path)
+        except DocxTemplateError as exc:
+            self.fail(
+                f"docx_template_{exc.reason}", source=source, file=exc.path, detail=exc.detail
+            )
+
     def date(self, day: date | None) -> str:
         """A date as a reader of the language writes it, or "-"."""
         return self.t.date(day) if day else "-"

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, Console, output_file, the_round, write_file
+from bot.cli.common import Console, output_file, the_round, write_file
 from storage import Store
 from storage.records import RoundSnapshot
 
@@ -74,9 +74,7 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
     from reports.render import (
         DEFAULT_FORMAT,
         FORMATS,
-        DocxTemplateError,
         UnknownFormatError,
-        check_docx_template,
         filename,
         format_key,
         gc_paused,
@@ -92,11 +90,10 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
     kinds = {f.extension: key for key, f in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
     house_style = args.docx_template or console.settings.docx_template or None
     template = Path(house_style) if house_style else None
-    if template is not None:
-        try:
-            check_docx_template(template)
-        except DocxTemplateError as exc:
-            raise CliError(str(exc)) from None
+    word = chosen == "docx" or (chosen is None and Path(args.output).suffix.lower() == ".docx")
+    if template is not None and word:  # checked before the round is read: that takes a while
+        source = "--docx-template" if args.docx_template else "THEMABOT_DOCX_TEMPLATE"
+        console.check_docx_template(template, source)
     now = console.now().astimezone(console.settings.zone)
     # Reading a large round allocates as much as building and rendering from it: the
     # collector waits until the round and its overview are gone again, then has little to do.

@@ -32,12 +32,7 @@ def run(console: Console) -> int:
     if not settings.token.strip():
         raise CliError(console.text("run_no_token"))  # how to get one, and `make demo`
     if settings.docx_template:
-        from reports.render import DocxTemplateError, check_docx_template
-
-        try:
-            check_docx_template(Path(settings.docx_template))
-        except DocxTemplateError as exc:
-            raise CliError(f"THEMABOT_DOCX_TEMPLATE: {exc}") from None
+        console.check_docx_template(Path(settings.docx_template), "THEMABOT_DOCX_TEMPLATE")
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application

@@ -264,3 +264,26 @@ def test_report_submitted_only_and_a_house_style(db, capsys, tmp_path):
     assert main([*args, str(tmp_path / "kapot.docx")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "kapot.docx" in err
+
+
+def test_a_house_style_that_cannot_be_used_is_named_where_it_came_from(
+    db, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("THEMABOT_LANGUAGE", "nl")
+    run(capsys, "round", "create", "--name", "IVP", "--deadline", "2027-03-01", "--json")
+    (tmp_path / "kapot.docx").write_bytes(b"geen zip")
+    word = str(tmp_path / "uit.docx")
+
+    assert main(["report", "--round", "1", "--output", word, "--docx-template", "kapot.docx"]) == 2
+    err = capsys.readouterr().err
+    assert "--docx-template: kapot.docx is geen Word-document" in err
+    assert main(["report", "--round", "1", "--output", word, "--docx-template", "weg.docx"]) == 2
+    assert "het bestand weg.docx bestaat niet" in capsys.readouterr().err
+
+    monkeypatch.setenv("THEMABOT_DOCX_TEMPLATE", "kapot.docx")
+    assert main(["report", "--round", "1", "--output", word]) == 2
+    assert "THEMABOT_DOCX_TEMPLATE: kapot.docx is geen Word-document" in capsys.readouterr().err
+    assert not (tmp_path / "uit.docx").exists()
+    # Only Word uses a house style: the other formats are written whatever it is.
+    assert main(["report", "--round", "1", "--output", str(tmp_path / "uit.html")]) == 0
+    assert (tmp_path / "uit.html").exists()

@@ -147,8 +147,9 @@ def test_a_broken_house_style_is_one_clear_line(tmp_path: Path, content: bytes) 
         render(build_overview(make_snapshot(), NOW), "docx", docx_template=path)
     message = str(caught.value)
     assert message.startswith(str(path)) and "\n" not in message
-    with pytest.raises(DocxTemplateError, match="cannot read"):
+    with pytest.raises(DocxTemplateError, match="no such file") as missing:
         check_docx_template(tmp_path / "missing.docx")
+    assert missing.value.reason == "missing"
 
 
 def test_word_footer_centred_and_templates_ignored_by_other_formats(tmp_path: Path) -> None:
