@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,9 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
         )
         data = render(overview, fmt, docx_template=template)
         del found, overview
+        # Ctrl-C while reading or rendering cancels here, before anything is written: no
+        # file and exit 130, rather than a file, a success line and then 130.
+        await asyncio.sleep(0)
         write_file(console, path, data)
         size = len(data)
         del data
