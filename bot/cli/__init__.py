@@ -163,6 +163,11 @@ def _run(console: Console, args: argparse.Namespace) -> int:
         return system.template_check(console, args)
     if args.command == "backup":  # opens the store itself: it must not create a database
         return asyncio.run(backup.run(console, args))
+    creates = args.command == "round" and args.round_command == "create"
+    if not creates and not Path(console.settings.db).exists():
+        # Opening would create an empty database: a mistyped THEMABOT_DB must not look like
+        # "there is no round 1".
+        raise CliError(console.text("db_missing", db=console.settings.db))
     return asyncio.run(_with_store(console, args))
 
 

@@ -125,9 +125,10 @@ def test_python_dash_m_bot_and_help(db):
         assert command in done.stdout
 
 
-def test_the_command_leaves_with_its_exit_code_and_all_its_output(db):
+def test_the_command_leaves_with_its_exit_code_and_all_its_output(db, capsys):
     # The console script skips Python's shutdown (bot.cli.entry): what it printed must still
     # all be there, and a refusal must still say 2.
+    run(capsys, "round", "create", "--name", "IVP", "--deadline", "2027-03-01", "--json")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "round", "list", "--json"],
         capture_output=True,
@@ -135,7 +136,7 @@ def test_the_command_leaves_with_its_exit_code_and_all_its_output(db):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert [r["name"] for r in json.loads(done.stdout)] == ["IVP"]
     refused = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--round", "7", "--output", "x.html", "--json"],
         capture_output=True,
@@ -147,8 +148,19 @@ def test_the_command_leaves_with_its_exit_code_and_all_its_output(db):
     assert "round 7" in refused.stderr
 
 
-def test_a_reader_that_goes_away_ends_the_command_quietly(db):
+def test_a_database_that_is_not_there_is_not_made_by_a_command_that_reads(db, capsys):
+    # A mistyped THEMABOT_DB must not look like "there is no round 1" in a new empty file.
+    assert main(["report", "--round", "1", "--output", "x.html"]) == 2
+    assert "there is no database" in capsys.readouterr().err
+    assert main(["round", "list"]) == 2
+    assert not db.exists()
+    run(capsys, "round", "create", "--name", "IVP", "--deadline", "2027-03-01", "--json")
+    assert db.exists()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(db, capsys):
     # `themabot progress | head -3`: head leaves, the rest of the output has nowhere to go.
+    run(capsys, "round", "create", "--name", "IVP", "--deadline", "2027-03-01", "--json")
     read, write = os.pipe()
     os.close(read)
     try:

@@ -33,7 +33,7 @@ async def cli(bot, capsys, monkeypatch):
 def offline(tmp_path, capsys, monkeypatch):
     """The command line on a database of its own, no bot running."""
     cli = command_line(tmp_path / "themabot.db", capsys, monkeypatch)
-    cli.ok("round", "list")  # creates the database
+    cli.ok("round", "create", "--name", "IVP 2027")  # creates the database
     return cli
 
 
