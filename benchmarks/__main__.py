@@ -148,6 +148,11 @@ HEADINGS = {
 }
 
 
+def _block(provenance: str, method: str, tables: str) -> str:
+    """A part's block: where and how it was measured, what it did, its tables."""
+    return "\n".join([provenance, "", method, "", tables])
+
+
 def sections(outcome: Outcome, plan: Plan, provenance: str) -> dict[str, str]:
     """Per part that ran: its provenance and tables, as Markdown (the body of its block)."""
     found: dict[str, str] = {}
@@ -164,51 +169,35 @@ def sections(outcome: Outcome, plan: Plan, provenance: str) -> dict[str, str]:
             lines += [result.render(plan.runs).replace("### ", "#### ", 1), ""]
         found["load"] = "\n".join(lines)
     if outcome.documents is not None:
-        found["documents"] = "\n".join(
-            [
-                provenance,
-                "",
-                f"Build + render, a fresh process per cell, median of {plan.doc_runs} "
-                f"run{'s' * (plan.doc_runs != 1)}.",
-                "",
-                documents.render_table(outcome.documents),
-            ]
+        found["documents"] = _block(
+            provenance,
+            f"Build + render, a fresh process per cell, median of {plan.doc_runs} "
+            f"run{'s' * (plan.doc_runs != 1)}.",
+            documents.render_table(outcome.documents),
         )
     if outcome.command is not None:
-        found["command"] = "\n".join(
-            [
-                provenance,
-                "",
-                "The installed `themabot report --output FILE` on a round written through the "
-                "store, each run a process of its own (start-up, imports, reading the round, "
-                f"building, rendering, writing), formats in turn; median of {plan.command_runs} "
-                f"run{'s' * (plan.command_runs != 1)} after one untimed run per format.",
-                "",
-                report_command.render_table(outcome.command),
-            ]
+        found["command"] = _block(
+            provenance,
+            "The installed `themabot report --output FILE` on a round written through the "
+            "store, each run a process of its own (start-up, imports, reading the round, "
+            f"building, rendering, writing), formats in turn; median of {plan.command_runs} "
+            f"run{'s' * (plan.command_runs != 1)} after one untimed run per format.",
+            report_command.render_table(outcome.command),
         )
     if outcome.overview is not None:
-        found["overview"] = "\n".join(
-            [
-                provenance,
-                "",
-                f"{plan.overview_colleagues} colleagues answer (loopback, "
-                f"THEMABOT_SEND_RATE=0) while the coordinator asks `/overview xlsx` of a "
-                f"{plan.overview_big:,}-colleague round; median of {plan.overview_runs} "
-                f"run{'s' * (plan.overview_runs != 1)}.",
-                "",
-                overview_load.render_table(outcome.overview),
-            ]
+        found["overview"] = _block(
+            provenance,
+            f"{plan.overview_colleagues} colleagues answer (loopback, "
+            f"THEMABOT_SEND_RATE=0) while the coordinator asks `/overview xlsx` of a "
+            f"{plan.overview_big:,}-colleague round; median of {plan.overview_runs} "
+            f"run{'s' * (plan.overview_runs != 1)}.",
+            overview_load.render_table(outcome.overview),
         )
     if outcome.fanout is not None:
-        found["fanout"] = "\n".join(
-            [
-                provenance,
-                "",
-                f"{plan.fanout:,} due at once, 50 ms per call, 429 above 30 messages/s; one run.",
-                "",
-                fanout.render_table(outcome.fanout),
-            ]
+        found["fanout"] = _block(
+            provenance,
+            f"{plan.fanout:,} due at once, 50 ms per call, 429 above 30 messages/s; one run.",
+            fanout.render_table(outcome.fanout),
         )
     return found
 

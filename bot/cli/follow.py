@@ -91,8 +91,10 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
     kinds = {f.extension: key for key, f in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
     house_style = args.docx_template or console.settings.docx_template or None
     template = Path(house_style) if house_style else None
-    word = chosen == "docx" or (chosen is None and Path(args.output).suffix.lower() == ".docx")
-    if template is not None and word:  # checked before the round is read: that takes a while
+    # The format as output_file will find it (a folder without --format gets HTML), checked
+    # before the round is read: that takes a while.
+    word = (chosen or kinds.get(Path(args.output).suffix.lower())) == "docx"
+    if template is not None and word:
         source = "--docx-template" if args.docx_template else "THEMABOT_DOCX_TEMPLATE"
         console.check_docx_template(template, source)
     now = console.now().astimezone(console.settings.zone)
