@@ -7,6 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+# The project's own bytecode, compiled ahead (only what changed; 0.4 s when nothing did).
+# pip does this for installed packages and Python on first import, except where
+# PYTHONDONTWRITEBYTECODE is set (CI, containers, this project's machines): there every
+# `themabot` command compiled all of themabot's modules again, 0.09 s of each, measured.
+BYTECODE := $(BIN)/python -m compileall -q -j 0 bot conversations storage reports devtools benchmarks
 
 .PHONY: install run test demo bench profile lint clean
 
@@ -19,12 +24,15 @@ $(STAMP): pyproject.toml devtools/pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/themabot run
 
 test: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/themabot demo
 
 # The benchmark's extra (the aiogram reference, py-spy) is installed here only: `make test`
@@ -34,9 +42,11 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
+	@$(BYTECODE)
 	$(BIN)/python -m benchmarks
 
 profile: $(BENCH_STAMP)
+	@$(BYTECODE)
 	$(BIN)/python -m benchmarks.profile --write
 
 lint: $(STAMP)
