@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import Console, output_file, the_round, write_file
+from bot.cli.common import Console, keep_until_exit, output_file, the_round, write_file
 from storage import Store
 from storage.records import RoundSnapshot
 
@@ -112,12 +112,14 @@ async def report(console: Console, store: Store, args: argparse.Namespace) -> in
             default_name=partial(filename, overview),
         )
         data = render(overview, fmt, docx_template=template)
+        keep_until_exit(found, overview)
         del found, overview
         # Ctrl-C while reading or rendering cancels here, before anything is written: no
         # file and exit 130, rather than a file, a success line and then 130.
         await asyncio.sleep(0)
         write_file(console, path, data)
         size = len(data)
+        keep_until_exit(data)
         del data
     console.json(
         {

@@ -148,6 +148,37 @@ def test_the_command_leaves_with_its_exit_code_and_all_its_output(db, capsys):
     assert "round 7" in refused.stderr
 
 
+def test_a_command_leaves_its_large_objects_to_the_exit_only_when_the_process_ends_there(
+    monkeypatch,
+):
+    # `themabot report` hands its round and overview to keep_until_exit: under the console
+    # script (which ends with os._exit) they stay until the end; called as a library, and in
+    # these tests, they are freed as usual.
+    import gc
+    import weakref
+
+    from bot.cli import common
+
+    class Big:
+        pass
+
+    freed = Big()
+    gone = weakref.ref(freed)
+    common.keep_until_exit(freed)
+    del freed
+    assert gone() is None
+    monkeypatch.setattr(common, "leaving_at_once", True)
+    monkeypatch.setattr(common, "_kept", [])
+    kept = Big()
+    stays = weakref.ref(kept)
+    try:
+        common.keep_until_exit(kept)
+        del kept
+        assert stays() is not None
+    finally:
+        gc.unfreeze()
+
+
 def test_a_database_that_is_not_there_is_not_made_by_a_command_that_reads(db, capsys):
     # A mistyped THEMABOT_DB must not look like "there is no round 1" in a new empty file.
     assert main(["report", "--round", "1", "--output", "x.html"]) == 2
