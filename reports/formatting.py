@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 
@@ -15,13 +15,14 @@ def format_date(value: date | None, language: str) -> str:
 
 def format_datetime(value: datetime, language: str) -> str:
     """Formats a moment to the minute (nl: 31-01-2025 14:05), in the zone it carries."""
-    # Keyed by the wall-clock minute, not by the moment: two aware datetimes that are one
-    # instant in different zones are equal (and hash alike), yet read differently.
-    return _minute(value.replace(second=0, microsecond=0, tzinfo=None), language)
+    # Keyed by the moment and its zone: two aware datetimes that are one instant in different
+    # zones are equal (and hash alike), yet read differently. With one zone, equal moments
+    # are one wall-clock time.
+    return _formatted(value, value.tzinfo, language)
 
 
 @lru_cache(maxsize=1 << 16)
-def _minute(wall: datetime, language: str) -> str:
-    # A large round shows tens of thousands of moments, most of them more than once (an
-    # answer's block and the audit trail, answers given in the same minute): format each once.
-    return wall.strftime("%d-%m-%Y %H:%M" if language == "nl" else "%Y-%m-%d %H:%M")
+def _formatted(value: datetime, zone: tzinfo | None, language: str) -> str:
+    # A large round shows tens of thousands of moments, each more than once (an answer's
+    # block and the audit trail): strftime once per moment, a cache lookup after that.
+    return value.strftime("%d-%m-%Y %H:%M" if language == "nl" else "%Y-%m-%d %H:%M")

@@ -182,17 +182,24 @@ def build_overview(
     for a in answers:
         by_slot[(a.theme_key, a.question_key)].append(a)
 
-    def local(moment: datetime) -> datetime:
-        return _in_zone_of(moment, now)
+    # Two moments per answer, many of them the same instant: convert each instant once. Equal
+    # keys are one instant (aware) or one wall-clock time (naive), so one converted time.
+    in_zone: dict[datetime, datetime] = {}
 
-    # Partner answers are split twice (every spelling first, then the sections): once is enough.
-    items: dict[tuple[int, str, str], tuple[str, ...]] = {}
+    def local(moment: datetime) -> datetime:
+        found = in_zone.get(moment)
+        if found is None:
+            found = in_zone[moment] = _in_zone_of(moment, now)
+        return found
+
+    # Partner answers are split twice (every spelling first, then the sections), and many
+    # colleagues type the same list: split each text once.
+    items: dict[str, tuple[str, ...]] = {}
 
     def items_of(answer: Answer) -> tuple[str, ...]:
-        slot = (answer.participant_id, answer.theme_key, answer.question_key)  # one answer each
-        found = items.get(slot)
+        found = items.get(answer.text)
         if found is None:
-            found = items[slot] = tuple(split_items(answer.text))
+            found = items[answer.text] = tuple(split_items(answer.text))
         return found
 
     registry = _observe_partners(template, answers, known, snapshot.partner_merges, items_of)
@@ -302,13 +309,18 @@ class _SectionBuilder:
         self.local = local
         self.partners = partners
         self.started_elsewhere: dict[str, tuple[str, ...]] = {}
+        # Per colleague once, not per answer: where their answers sort, and their status.
+        self.order = {p.id: _sort_key(p.name, p.id) for p in people.values()}
+        self.status = {
+            p.id: SUBMITTED if p.submitted_at is not None else DRAFT for p in people.values()
+        }
 
     def section(self, theme: Theme, by_slot: dict[tuple[str, str], list[Answer]]) -> ThemeSection:
         questions: list[QuestionSection] = []
         status: dict[int, str] = {}
         for question in self.template.questions_for(theme.key):
             entries = [self._entry(question, a) for a in by_slot.get((theme.key, question.key), [])]
-            entries.sort(key=lambda e: _sort_key(e.colleague, e.participant_id))
+            entries.sort(key=lambda e: self.order[e.participant_id])
             status.update((e.participant_id, e.status) for e in entries)
             questions.append(
                 QuestionSection(
@@ -376,7 +388,7 @@ class _SectionBuilder:
             items=items,
             created_at=self.local(answer.created_at),
             updated_at=self.local(answer.updated_at),
-            status=SUBMITTED if person.submitted_at is not None else DRAFT,
+            status=self.status[person.id],
             partners=mentions,
             option=match_option(question, answer.text) if question.options else None,
             versions=answer.versions,
