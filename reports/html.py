@@ -113,17 +113,21 @@ def _answer_blocks(
     # A colleague's name, a partner and an item come back on many answers: once per document.
     once = lru_cache(maxsize=None)(text)
 
+    # Per status, all of the block around the name and the time, written once.
+    frames: dict[str, tuple[str, str]] = {}
+
+    def frame(status: str) -> tuple[str, str]:
+        found = frames.get(status)
+        if found is None:
+            word = status_words.get(status) or escape(status)
+            found = frames[status] = (
+                f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
+                f'\n        <span class="badge {status}">{word}</span></p>\n      ',
+            )
+        return found
+
     def block(answer: AnswerEntry) -> str:
-        status = answer.status
-        parts = [
-            f'<div class="answer {status}">\n      <p class="byline"><span class="who">',
-            once(answer.colleague),
-            "</span> · ",
-            format_datetime(answer.updated_at, language),  # digits: nothing to escape
-            f'\n        <span class="badge {status}">',
-            status_words.get(status, escape(status)),
-            "</span></p>\n      ",
-        ]
+        head, badge = frame(answer.status)
         if answer.partners:
             items = []
             for m in answer.partners:
@@ -135,13 +139,14 @@ def _answer_blocks(
                     )
                 else:
                     items.append(f"<li>{once(m.name)}</li>")
-            parts.append(f"<ul>{''.join(items)}</ul>")
+            body = f"<ul>{''.join(items)}</ul>"
         elif answer.items:
-            parts.append("<ul>" + "".join(f"<li>{once(i)}</li>" for i in answer.items) + "</ul>")
+            body = "<ul>" + "".join(f"<li>{once(i)}</li>" for i in answer.items) + "</ul>"
         else:
-            parts.append(f'<p class="text">{text(answer.text)}</p>')
-        parts.append("\n    </div>")
-        return "".join(parts)
+            body = f'<p class="text">{text(answer.text)}</p>'
+        # The time is digits: nothing to escape.
+        moment = format_datetime(answer.updated_at, language)
+        return f"{head}{once(answer.colleague)}</span> · {moment}{badge}{body}\n    </div>"
 
     def blocks(answers: Sequence[AnswerEntry]) -> Markup:
         return Markup("\n    ".join(block(a) for a in answers))
@@ -152,30 +157,23 @@ def _answer_blocks(
 def _trail_rows(overview: Overview) -> Markup:
     """The rows of the trail (every answer, with its versions), in one piece.
 
-    In Python for the reason the answer blocks are: one row per answer, six values each. The
-    names, themes and questions repeat on every row and are escaped once; dates and counts
-    are digits and need no escaping.
+    In Python for the reason the answer blocks are: one row per answer, six values each, in
+    document order (Overview.answers). The names, themes and questions repeat on every row and
+    are escaped once; dates and counts are digits and need no escaping.
     """
     language = overview.language
     repeated = lru_cache(maxsize=None)(lambda value: escape(_clean(value)))
-    rows = [
-        "".join(
-            [
-                "<tr><td>",
-                repeated(theme.title),
-                "</td><td>",
-                repeated(question.text),
-                "</td><td>",
-                repeated(answer.colleague),
-                f'</td><td class="num">{answer.versions:d}</td><td>',
-                format_datetime(answer.created_at, language),
-                "</td><td>",
-                format_datetime(answer.updated_at, language),
-                "</td></tr>",
+    rows = []
+    for theme in overview.themes:
+        for question in theme.questions:
+            # Theme and question are the same for every answer to it: written once.
+            start = f"<tr><td>{repeated(theme.title)}</td><td>{repeated(question.text)}</td><td>"
+            rows += [
+                f'{start}{repeated(answer.colleague)}</td><td class="num">{answer.versions:d}'
+                f"</td><td>{format_datetime(answer.created_at, language)}</td>"
+                f"<td>{format_datetime(answer.updated_at, language)}</td></tr>"
+                for answer in question.answers
             ]
-        )
-        for theme, question, answer in overview.answers()
-    ]
     return Markup("\n      ".join(rows))
 
 
