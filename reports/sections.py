@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from conversations.frozen import quick
 from conversations.template import QuestionKind, QuestionRole
 
 SUBMITTED = "submitted"
@@ -24,6 +25,7 @@ class ThemeRef:
         return f"theme-{self.key}"
 
 
+@quick
 @dataclass(frozen=True)
 class PartnerMention:
     """One partner named in a list answer: the registry's one name and the spelling typed."""
@@ -37,6 +39,7 @@ class PartnerMention:
         return " ".join(self.typed.split()).casefold() != self.name.casefold()
 
 
+@quick
 @dataclass(frozen=True)
 class AnswerEntry:
     """One colleague's current answer to one question for one theme."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from conversations.frozen import quick
 from conversations.state import AnswerSource, Mode
 from conversations.template import Template
 
@@ -99,6 +100,7 @@ class RosterEntry:
         return self.participant_id is not None
 
 
+@quick
 @dataclass(frozen=True)
 class Answer:
     """The current answer of one participant to one question for one theme."""
