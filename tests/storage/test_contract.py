@@ -330,6 +330,28 @@ async def test_answers_keep_every_version_and_map_messages(store):
     ]
 
 
+async def test_an_answer_comes_back_in_the_parts_it_was_given_in(store):
+    # One part is read as the text itself, more parts from their list: both must come back
+    # exactly, lines, quotes and all.
+    alice = await join(store, (await new_round(store)).id, 1001)
+    given = {
+        "inhoud": ('Een regel\nen nog een, met "aanhalingstekens" en é',),
+        "partners": ("Politie", 'OM ", "', "wijk\nteam"),
+        "ontwikkelingen": ("",),
+    }
+    async with store.write() as tx:
+        for question, parts in given.items():
+            await tx.save_answer(alice.id, "jeugd", question, parts, AnswerSource.ANSWER, NOW)
+    async with store.read() as tx:
+        mine = await tx.answers_of(alice.id)
+        round_ = await tx.round_answers(alice.round_id)
+    for answers in (mine, round_):
+        assert {a.question_key: a.parts for a in answers} == given
+        assert {a.question_key: a.text for a in answers} == {
+            q: "\n".join(parts) for q, parts in given.items()
+        }
+
+
 async def test_round_answers_are_the_rounds_only(store):
     first, second = await new_round(store, "A"), await new_round(store, "B")
     alice, bram = await join(store, first.id, 1001), await join(store, second.id, 1002, "Bram")
