@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from conversations.answers import clean_name, clean_text, normalise_answer
 from conversations.template import Question
 
@@ -9,6 +15,16 @@ from conversations.template import Question
 def test_clean_text_keeps_what_a_reader_sees_and_drops_the_rest():
     hostile = " a\r\nb\rc\td\x00\x07\x1b\x7f\u200b\ufeff\ud800\ufffe\uffffe "
     assert clean_text(hostile) == " a\nb\nc\tde "
+
+
+# The rule as written in full, without clean_text's shortcut for printable text.
+_RULE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=[]), max_size=40))  # surrogates too
+def test_clean_text_follows_one_rule_whatever_the_text(text):
+    unified = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert clean_text(text) == unicodedata.normalize("NFC", _RULE.sub("", unified))
 
 
 def test_clean_text_composes_and_does_not_trim():
