@@ -9,6 +9,7 @@ from conversations.template import Question, QuestionKind
 
 # One item per line, or separated by commas/semicolons; bullets and numbering are decoration.
 _SEPARATORS = frozenset(";,")
+_SEPARATOR = re.compile("[;,]")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s*")
 # The last item of a list may be joined by a conjunction: "Politie, OM en gemeente".
 _CONJUNCTION = re.compile(r"\s+(?:en|and|&)\s+", re.IGNORECASE)
@@ -49,6 +50,10 @@ def same_name(a: str, b: str) -> bool:
     return clean_name(a).casefold() == clean_name(b).casefold()
 
 
+def _has_bracket(line: str) -> bool:
+    return any(opener in line for opener in _OPENERS)
+
+
 def _bracketed(line: str) -> list[bool]:
     """Per character: True when it lies inside a bracket pair that is closed on this line."""
     inside = [False] * len(line)
@@ -64,6 +69,8 @@ def _bracketed(line: str) -> list[bool]:
 
 def _split_line(line: str) -> list[str]:
     """Splits one line on commas and semicolons, except inside brackets."""
+    if not _has_bracket(line):  # most lists: nothing is inside anything
+        return _SEPARATOR.split(line)
     inside = _bracketed(line)
     parts: list[str] = []
     start = 0
@@ -80,9 +87,9 @@ def _split_conjunction(item: str) -> list[str]:
 
     Not after a word ending in "-": "Zorg- en Veiligheidshuis" is one name.
     """
-    inside = _bracketed(item)
+    inside = _bracketed(item) if _has_bracket(item) else None
     for match in reversed(list(_CONJUNCTION.finditer(item))):
-        if inside[match.start()]:
+        if inside is not None and inside[match.start()]:
             continue
         before, after = item[: match.start()], item[match.end() :]
         if before.endswith("-") or not before.strip() or not after.strip():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from unittest.mock import patch
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conversations.answers import clean_name, clean_text, normalise_answer
+from conversations import answers
+from conversations.answers import clean_name, clean_text, normalise_answer, split_items
 from conversations.template import Question
 
 
@@ -37,3 +39,11 @@ def test_stored_answers_and_names_are_trimmed_as_well():
     assert normalise_answer(question, "  \u200b Politie\r\n ") == "Politie"
     assert normalise_answer(question, " \u200b\ufeff ") is None
     assert clean_name("  Anna \x00 de\u200b  Vries\n") == "Anna de Vries"
+
+
+@given(st.text(alphabet="ab ,;()[]{}\n-&•1.en", max_size=30) | st.sampled_from(["x en y, z"]))
+def test_a_list_without_brackets_is_split_as_the_bracket_rule_would(text):
+    # split_items skips the per-character bracket walk when a line has no bracket at all.
+    quick = split_items(text)
+    with patch.object(answers, "_has_bracket", lambda line: True):
+        assert split_items(text) == quick
