@@ -110,7 +110,7 @@ def open_required(
 def count_progress(
     template: Template,
     theme_keys: tuple[str, ...],
-    answered: Collection[SlotRef],
+    answered: Collection[tuple[str, str]],
     *,
     submitted: bool = False,
     invited_only: bool = False,
@@ -128,7 +128,8 @@ def count_progress(
         questions = template.questions_for(key)
         if not questions:
             continue
-        given = [SlotRef(key, q.key) in answered for q in questions]
+        # Plain (theme, question) pairs: a SlotRef is one, and equal to it.
+        given = [(key, q.key) in answered for q in questions]
         themes.append(
             ThemeCount(
                 key,
