@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from conversations.state import AnswerSource
@@ -27,19 +28,37 @@ ANSWER_SQL = (
 )
 
 
-def answer_record(row: Row) -> Answer:
-    """Turns a row of ``ANSWER_SQL`` into an Answer."""
-    participant_id, theme_key, question_key, text, parts, created_at, updated_at, versions = row
-    return Answer(
-        participant_id=participant_id,
-        theme_key=theme_key,
-        question_key=question_key,
-        text=text,
-        parts=(text,) if parts is None else tuple(_read_parts(parts)[0]),
-        created_at=req_dt(created_at),
-        updated_at=req_dt(updated_at),
-        versions=versions,
-    )
+def answer_records(rows: Iterable[Row]) -> list[Answer]:
+    """Turns rows of ``ANSWER_SQL`` into Answers.
+
+    One string per distinct theme and question key and one datetime per distinct moment, not
+    one per row: a large round's 20,000 answers name a few dozen keys and fewer moments than
+    answers, and whoever reads them compares and hashes the keys again and again (a string
+    that is the same object compares at once, and keeps its hash).
+    """
+    keys: dict[str, str] = {}
+    moments: dict[str, datetime] = {}
+    key = keys.setdefault
+
+    def moment(text: str) -> datetime:
+        found = moments.get(text)
+        if found is None:
+            found = moments[text] = req_dt(text)
+        return found
+
+    return [
+        Answer(
+            participant_id=participant_id,
+            theme_key=key(theme_key, theme_key),
+            question_key=key(question_key, question_key),
+            text=text,
+            parts=(text,) if parts is None else tuple(_read_parts(parts)[0]),
+            created_at=moment(created_at),
+            updated_at=moment(updated_at),
+            versions=versions,
+        )
+        for participant_id, theme_key, question_key, text, parts, created_at, updated_at, versions in rows
+    ]
 
 
 def aside_record(row: Row) -> AsideText:
@@ -61,7 +80,7 @@ class AnswerQueries(Queries):
         rows = await self._all(
             f"{ANSWER_SQL} WHERE a.participant_id = ? ORDER BY a.id", (participant_id,)
         )
-        return [answer_record(r) for r in rows]
+        return answer_records(rows)
 
     async def round_answers(self, round_id: int) -> list[Answer]:
         rows = await self._all(
@@ -69,7 +88,7 @@ class AnswerQueries(Queries):
             " WHERE p.round_id = ? ORDER BY a.id",
             (round_id,),
         )
-        return [answer_record(r) for r in rows]
+        return answer_records(rows)
 
     async def save_answer(
         self,
