@@ -48,16 +48,16 @@ def answer_records(rows: Iterable[Row]) -> list[Answer]:
 
     return [
         Answer(
-            participant_id=participant_id,
-            theme_key=key(theme_key, theme_key),
-            question_key=key(question_key, question_key),
+            participant_id=pid,
+            theme_key=key(theme, theme),
+            question_key=key(question, question),
             text=text,
             parts=(text,) if parts is None else tuple(_read_parts(parts)[0]),
-            created_at=moment(created_at),
-            updated_at=moment(updated_at),
+            created_at=moment(created),
+            updated_at=moment(updated),
             versions=versions,
         )
-        for participant_id, theme_key, question_key, text, parts, created_at, updated_at, versions in rows
+        for pid, theme, question, text, parts, created, updated, versions in rows
     ]
 
 
