@@ -45,6 +45,7 @@ def keep_until_exit(*objects: object) -> None:
         _kept.extend(objects)
         gc.freeze()  # and the collector no longer walks them either
 
+
 PROGRAM = "themabot"  # errors start with it, whatever the command was called
 
 
