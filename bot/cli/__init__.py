@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -29,23 +30,25 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot.cli import backup, common, follow, invites, privacy, rounds, system
+from bot.cli.arguments import ArgumentsError, Parser, explain
 from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.template import TemplateError
+from conversations.texts import DEFAULT_LANGUAGE, catalogue
 
 log = logging.getLogger("themabot")
 
 
 def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
     """Returns the parser of every command; ``--verbose`` works before or after a command."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--verbose",
         action="store_true",
         default=argparse.SUPPRESS,  # a subcommand must not reset what was given before it
         help="show log lines (what the database and the Bot API do)",
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=prog,
         parents=[common],
         description="Collect theme input from colleagues in Telegram and compile an overview.",
@@ -72,7 +75,15 @@ def main(
     ``clock`` replaces the wall clock (tests).
     """
     prog = prog or command_name(sys.argv[0], sys.executable, Path.cwd())
-    args = build_parser(prog).parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(prog)
+    if not given:  # `themabot` alone: what it can do, rather than "COMMAND is missing"
+        parser.print_help()
+        return 2
+    try:
+        args = parser.parse_args(given)
+    except ArgumentsError as exc:
+        return _refuse_arguments(exc, given)
     verbose = getattr(args, "verbose", False)
     console: Console | None = None
     with _logging(args.command, verbose):
@@ -153,6 +164,19 @@ def _logging(command: str, verbose: bool) -> Iterator[None]:
         root.setLevel(before[0])
         for logger, old in zip(noisy, before[1], strict=True):
             logger.setLevel(old)
+
+
+def _refuse_arguments(error: ArgumentsError, argv: Sequence[str]) -> int:
+    """One line (and the JSON refusal with --json) for arguments argparse could not read."""
+    try:
+        language = load_settings().language
+    except SettingsError:  # told on its own once the arguments are right
+        language = DEFAULT_LANGUAGE
+    text = explain(error, catalogue(language))
+    if "--json" in argv:
+        print(json.dumps({"ok": False, "error": text}, ensure_ascii=False))
+    stderr(f"{PROGRAM}: {text}")
+    return 2
 
 
 def _run(console: Console, args: argparse.Namespace) -> int:

@@ -240,7 +240,8 @@ def output_file(
         kind = chosen or default_kind
         return path / default_name(kind), kind
     if typed.endswith((os.sep, "/")):
-        console.fail("output_no_folder", folder=typed)
+        # A folder was meant: one that is not there, or a file of that name.
+        console.fail("output_not_a_folder" if path.exists() else "output_no_folder", folder=typed)
     suffix = path.suffix.lower()
     if not suffix:
         console.fail("output_no_suffix", path=typed, suffixes=known)

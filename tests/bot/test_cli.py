@@ -218,6 +218,42 @@ def test_report_help_names_every_format_and_the_default(capsys):
     assert f"{DEFAULT_FORMAT} (the default)" in shown
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["report", "--round", "abc", "--output", "x.html"], "--round takes a number, and 'abc'"),
+        (["report", "--round", "1"], "missing: --output"),
+        (["report", "--round"], "--round needs a value"),
+        (["round", "frob"], "there is no 'frob' (choose from create, list, update, close)"),
+        (["round", "list", "--bogus"], "not understood: --bogus"),
+    ],
+)
+def test_arguments_that_cannot_be_read_are_one_line_pointing_to_help(db, capsys, argv, said):
+    # Not argparse's usage block and English message: one line in the user's language, and
+    # with --json the same refusal as every other on stdout.
+    assert main(argv, prog="themabot") == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("themabot: ") and said in err and "--help`" in err
+    assert main([*argv, "--json"], prog="themabot") == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ok"] is False and said in json.loads(out)["error"]
+    assert not db.exists()
+
+
+def test_arguments_that_cannot_be_read_are_told_in_dutch_by_default(db, capsys, monkeypatch):
+    monkeypatch.delenv("THEMABOT_LANGUAGE")
+    assert main(["report", "--round", "1"], prog="themabot") == 2
+    err = capsys.readouterr().err
+    assert err == "themabot: dit ontbreekt nog: --output; zie `themabot report --help`\n"
+
+
+def test_themabot_alone_shows_what_it_can_do(capsys):
+    assert main([], prog="themabot") == 2
+    shown = capsys.readouterr().out
+    assert shown.startswith("usage: themabot") and "report" in shown and "round" in shown
+
+
 def test_a_reminder_hour_outside_office_hours_is_one_line(db, capsys):
     assert main(["round", "create", "--name", "R", "--reminder-hour", "20"]) == 2
     assert capsys.readouterr().err.strip().startswith("themabot: --reminder-hour 20: ")

@@ -178,6 +178,7 @@ def test_output_may_be_a_folder_but_a_missing_one_is_not_created(a_round, tmp_pa
         ("overzicht", "give the file an extension"),
         ("overzicht.pdf", ".pdf names no format"),
         ("x.docx/y.docx", "x.docx is not a folder"),
+        ("x.docx/", "x.docx/ is not a folder"),  # a file where a folder was meant
     ],
 )
 def test_outputs_that_say_no_format_or_place(a_round, tmp_path, output, message):
