@@ -7,7 +7,8 @@ a round of :func:`benchmarks.big_round.big_round` (1,000 colleagues by default) 
 database through the store, then runs the installed ``themabot report --output FILE`` on it
 for each format in turn (html, docx, xlsx, html, ...), each run a process of its own, and
 takes the median wall time per format. One untimed run per format first, as a coordinator's
-second report would find it: Python's compiled modules and Jinja's compiled template kept.
+second report would find it: Python's compiled modules (``make bench`` compiles them ahead,
+as ``make run`` does) and Jinja's compiled template kept.
 
 The targets are the document targets (HTML <= 1 s, Word <= 3 s, Excel <= 3 s at 1,000
 colleagues), held against the whole command. Timing lives here, never in a test assertion.
