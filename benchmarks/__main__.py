@@ -206,7 +206,10 @@ def glance(outcome: Outcome) -> str:
     """Every target of the parts that ran, met or not."""
     targets = outcome.targets()
     if not targets:  # a quick run: the targets are for 100 colleagues at once and rounds of 1,000
-        return "### Targets at a glance: none at these sizes (a full run holds every target)"
+        return (
+            "### Targets at a glance: none judged (a quick run is too small for them;"
+            " run without --quick to see each target met or not)"
+        )
     met = sum(1 for _, t in targets if t.met)
     lines = [f"### Targets at a glance: {met} of {len(targets)} met", ""]
     lines += [f"- {part}: {t.line().removeprefix('- ')}" for part, t in targets]

@@ -76,12 +76,13 @@ def main(
     """
     prog = prog or command_name(sys.argv[0], sys.executable, Path.cwd())
     given = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(prog)
-    if not given:  # `themabot` alone: what it can do, rather than "COMMAND is missing"
-        parser.print_help()
-        return 2
     try:
-        args = parser.parse_args(given)
+        args, unknown = build_parser(prog).parse_known_args(given)
+        if unknown:  # told with the help of the command they were given to, not themabot's
+            typed = [args.command, getattr(args, "round_command", None)]
+            typed.append(getattr(args, "template_command", None))
+            where = " ".join([prog, *filter(None, typed)])
+            raise ArgumentsError(where, f"unrecognized arguments: {' '.join(unknown)}")
     except ArgumentsError as exc:
         return _refuse_arguments(exc, given)
     verbose = getattr(args, "verbose", False)

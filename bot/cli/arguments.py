@@ -38,8 +38,14 @@ class Parser(argparse.ArgumentParser):
 # argparse's messages (Python 3.11-3.13) and the catalogue text for each; the groups are the
 # text's parameters. A message not listed is shown as argparse wrote it.
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"the following arguments are required: (?P<arguments>.+)"), "args_missing"),
     (re.compile(r"unrecognized arguments: (?P<arguments>.+)"), "args_unknown"),
+    (
+        re.compile(
+            r"argument (?P<argument>[A-Z]+): invalid choice: (?P<value>.*?) \(choose from"
+            r" (?P<choices>.+)\)"
+        ),
+        "args_bad_command",  # a (sub)command, named by its placeholder: COMMAND, ACTION
+    ),
     (
         re.compile(
             r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from"
@@ -47,6 +53,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         ),
         "args_bad_choice",
     ),
+    (re.compile(r"the following arguments are required: (?P<argument>[A-Z]+)$"), "args_no_command"),
+    (re.compile(r"the following arguments are required: (?P<arguments>.+)"), "args_missing"),
     (
         re.compile(r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)"),
         "args_bad_number",
