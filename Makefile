@@ -16,6 +16,7 @@ BYTECODE := $(BIN)/python -m compileall -q -j 0 bot conversations storage report
 .PHONY: install run test demo bench profile lint clean
 
 install: $(STAMP)
+	@$(BYTECODE)
 
 $(STAMP): pyproject.toml devtools/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
