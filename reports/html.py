@@ -105,13 +105,9 @@ def _answer_blocks(
     typed_as = escape(_clean(labels["typed_as"]))
     status_words = {"submitted": escape(labels["submitted"]), "draft": escape(labels["draft"])}
 
-    def text(value: str) -> Markup:
-        # Not through _clean's cache: answers are each written once, and keeping tens of
-        # thousands of them would only push the names and labels out.
-        return escape(clean_text(value))
-
     # A colleague's name, a partner and an item come back on many answers: once per document.
-    once = lru_cache(maxsize=None)(text)
+    # Not through _clean's cache: keeping tens of thousands of them would push the labels out.
+    once = lru_cache(maxsize=None)(lambda value: escape(clean_text(value)))
 
     # Per status, all of the block around the name and the time, written once.
     frames: dict[str, tuple[str, str]] = {}
@@ -126,7 +122,7 @@ def _answer_blocks(
             )
         return found
 
-    def block(answer: AnswerEntry) -> str:
+    def block(answer: AnswerEntry, texts: Iterator[str]) -> str:
         head, badge = frame(answer.status)
         if answer.partners:
             items = []
@@ -143,13 +139,17 @@ def _answer_blocks(
         elif answer.items:
             body = "<ul>" + "".join(f"<li>{once(i)}</li>" for i in answer.items) + "</ul>"
         else:
-            body = f'<p class="text">{text(answer.text)}</p>'
+            body = f'<p class="text">{next(texts)}</p>'
         # The time is digits: nothing to escape.
         moment = format_datetime(answer.updated_at, language)
         return f"{head}{once(answer.colleague)}</span> · {moment}{badge}{body}\n    </div>"
 
     def blocks(answers: Sequence[AnswerEntry]) -> Markup:
-        return Markup("\n    ".join(block(a) for a in answers))
+        # The texts of a question's answers, cleaned one by one and escaped in one call: a
+        # cleaned text holds no NUL, so NUL can separate them (20,000 calls to escape fewer).
+        plain = "\0".join(clean_text(a.text) for a in answers if not (a.partners or a.items))
+        texts = iter(str.split(escape(plain), "\0"))
+        return Markup("\n    ".join(block(a, texts) for a in answers))
 
     return blocks
 
