@@ -38,8 +38,8 @@ def keep_until_exit(*objects: object) -> None:
 
     Freeing a 1,000-colleague round and its overview object by object, and the cycle
     collection that then walks them, took 0.07 s of ``themabot report``; os._exit frees the
-    memory in one go. Called from anywhere else (tests, a library user) this does nothing: the objects
-    go as usual.
+    memory in one go. Called from anywhere else (tests, a library user) this does nothing:
+    the objects go as usual.
     """
     if leaving_at_once:
         _kept.extend(objects)
