@@ -30,17 +30,22 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot.cli import backup, common, follow, invites, privacy, rounds, system
-from bot.cli.arguments import ArgumentsError, Parser, explain
+from bot.cli.arguments import ArgumentsError, explain, parser_class
+from bot.cli.arguments import Parser as BaseParser
 from bot.cli.common import PROGRAM, CliError, Console, command_name, stderr
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.template import TemplateError
-from conversations.texts import DEFAULT_LANGUAGE, catalogue
+from conversations.texts import DEFAULT_LANGUAGE, Catalogue, catalogue
 
 log = logging.getLogger("themabot")
 
 
-def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
-    """Returns the parser of every command; ``--verbose`` works before or after a command."""
+def build_parser(prog: str = PROGRAM, t: Catalogue | None = None) -> argparse.ArgumentParser:
+    """Returns the parser of every command; ``--verbose`` works before or after a command.
+
+    With ``t`` the help is shown in its language; without it, as the modules write it.
+    """
+    Parser = parser_class(t) if t is not None else BaseParser
     common = Parser(add_help=False)
     common.add_argument(
         "--verbose",
@@ -76,20 +81,31 @@ def main(
     """
     prog = prog or command_name(sys.argv[0], sys.executable, Path.cwd())
     given = sys.argv[1:] if argv is None else list(argv)
+    # The settings first, for the language of the help and of a mistake in the arguments; a
+    # setting that cannot be read is told once the arguments are read (`--help` still works).
+    settings: Settings | None = None
     try:
-        args, unknown = build_parser(prog).parse_known_args(given)
+        settings = load_settings()
+    except SettingsError as exc:
+        unusable: SettingsError | None = exc
+    else:
+        unusable = None
+    t = catalogue(settings.language if settings is not None else DEFAULT_LANGUAGE)
+    try:
+        args, unknown = build_parser(prog, t).parse_known_args(given)
         if unknown:  # told with the help of the command they were given to, not themabot's
             typed = [args.command, getattr(args, "round_command", None)]
             typed.append(getattr(args, "template_command", None))
             where = " ".join([prog, *filter(None, typed)])
             raise ArgumentsError(where, f"unrecognized arguments: {' '.join(unknown)}")
     except ArgumentsError as exc:
-        return _refuse_arguments(exc, given)
+        return _refuse_arguments(exc, given, t)
     verbose = getattr(args, "verbose", False)
     console: Console | None = None
     with _logging(args.command, verbose):
         try:
-            settings = load_settings()
+            if settings is None:
+                raise unusable or SettingsError("settings unreadable")
             console = Console(settings, prog, as_json=getattr(args, "json", False))
             if clock is not None:
                 console.clock = clock
@@ -167,13 +183,9 @@ def _logging(command: str, verbose: bool) -> Iterator[None]:
             logger.setLevel(old)
 
 
-def _refuse_arguments(error: ArgumentsError, argv: Sequence[str]) -> int:
+def _refuse_arguments(error: ArgumentsError, argv: Sequence[str], t: Catalogue) -> int:
     """One line (and the JSON refusal with --json) for arguments argparse could not read."""
-    try:
-        language = load_settings().language
-    except SettingsError:  # told on its own once the arguments are right
-        language = DEFAULT_LANGUAGE
-    text = explain(error, catalogue(language))
+    text = explain(error, t)
     if "--json" in argv:
         print(json.dumps({"ok": False, "error": text}, ensure_ascii=False))
     stderr(f"{PROGRAM}: {text}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -208,14 +209,47 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(db, capsys):
     assert done.returncode == 0
 
 
-def test_report_help_names_every_format_and_the_default(capsys):
+@pytest.mark.parametrize(("language", "default"), [("en", "the default"), ("nl", "de standaard")])
+def test_report_help_names_every_format_and_the_default(capsys, monkeypatch, language, default):
     from reports.render import DEFAULT_FORMAT, FORMATS
 
+    monkeypatch.setenv("THEMABOT_LANGUAGE", language)
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert all(fmt in shown for fmt in FORMATS)
-    assert f"{DEFAULT_FORMAT} (the default)" in shown
+    assert f"{DEFAULT_FORMAT} ({default})" in shown
+
+
+def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
+    """Every help text and description of a parser and its subcommands (argparse's insides)."""
+    found = [parser.description] if parser.description else []
+    for action in parser._actions:
+        found += [action.help] if action.help and action.help != argparse.SUPPRESS else []
+        if isinstance(action, argparse._SubParsersAction):
+            found += [choice.help for choice in action._choices_actions if choice.help]
+            for sub in action.choices.values():
+                found += _help_texts(sub)
+    return found
+
+
+def test_every_help_text_has_its_dutch_and_english_entry(capsys, monkeypatch):
+    # bot/cli writes the help in English; the [cli] help_* texts say it in each language. A
+    # text without an entry would show in English to a Dutch user.
+    from bot.cli import build_parser
+    from conversations.texts import catalogue
+
+    english = catalogue("en")
+    entries = {english.cli(k[4:]) for k in english.keys() if k.startswith("cli.help_")}  # noqa: SIM118
+    missing = sorted(set(_help_texts(build_parser())) - entries)
+    assert missing == []
+    monkeypatch.setenv("THEMABOT_LANGUAGE", "nl")
+    for command in (["--help"], ["round", "create", "--help"], ["invite", "--help"]):
+        with pytest.raises(SystemExit):
+            main(command, prog="themabot")
+        shown = capsys.readouterr().out
+        assert shown.startswith("gebruik: themabot") and "toon deze hulp en stop" in shown
+        assert "show this help" not in shown and "options:" not in shown
 
 
 @pytest.mark.parametrize(
