@@ -42,8 +42,8 @@ class Parser(argparse.ArgumentParser):
     catalogue: Catalogue | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if self.catalogue is not None:
-            kwargs.setdefault("formatter_class", partial(_Localised, say=_saying(self.catalogue)))
+        if self.catalogue is not None:  # argparse makes a formatter only to print help
+            kwargs.setdefault("formatter_class", partial(_Localised, catalogue=self.catalogue))
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
@@ -67,9 +67,14 @@ def _saying(t: Catalogue) -> Callable[[str], str]:
 class _Localised(argparse.HelpFormatter):
     """argparse's help layout, with every text (argparse's own words too) in one language."""
 
-    def __init__(self, prog: str, *, say: Callable[[str], str], **kwargs: Any) -> None:
+    def __init__(self, prog: str, *, catalogue: Catalogue, **kwargs: Any) -> None:
         super().__init__(prog, **kwargs)
-        self._say = say
+        self._catalogue = catalogue
+
+    def _say(self, text: str) -> str:
+        # Looked up when a text is shown, not when argparse makes a formatter to work out a
+        # subcommand's name: that would read the English catalogue for every command.
+        return _saying(self._catalogue)(text)
 
     def _expand_help(self, action: argparse.Action) -> str:
         if action.help:
