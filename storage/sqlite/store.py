@@ -160,7 +160,12 @@ class SqliteStore:
             await db.close()
         self._open_readers.clear()
         self._idle.clear()
-        await self._writer.close()
+        # Under the write lock: a block still writing runs its statements on this connection
+        # in the event loop's thread, and closing it meanwhile in the writer's thread crashed
+        # the process (a segmentation fault, seen in CI when a test closed the store under a
+        # running reminder).
+        async with self._lock:
+            await self._writer.close()
 
     async def _migrate(self, upto: int | None) -> None:
         db = self._writer
@@ -293,9 +298,18 @@ class SqliteStore:
 
     async def _commit(self) -> None:
         # Shielded: the blocks of the batch wait for its outcome whatever happens to the task
-        # that happens to commit for them (a cancelled one must not leave them hanging).
+        # that happens to commit for them (a cancelled one must not leave them hanging). And
+        # a cancelled one waits for the commit to end before it goes: it holds the write lock,
+        # and the next block must not touch the connection while the writer's thread commits.
         batch, self._batch = self._batch, []
-        await asyncio.shield(self._commit_batch(batch))
+        done = asyncio.ensure_future(self._commit_batch(batch))
+        try:
+            await asyncio.shield(done)
+        except asyncio.CancelledError:
+            while not done.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([done])
+            raise
 
     async def _commit_batch(self, batch: list[asyncio.Future[None]]) -> None:
         try:

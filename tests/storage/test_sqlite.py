@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -227,5 +229,96 @@ async def test_a_backup_that_cannot_be_written_leaves_the_old_one(tmp_path):
     try:
         with pytest.raises(OSError):
             await store.backup(tmp_path / "missing-folder" / "copy.db")
+    finally:
+        await store.close()
+
+
+def _watch_the_writer(store, monkeypatch) -> tuple[list[str], list[int]]:
+    """Records every statement run in the event loop's thread while the writer's thread works,
+    and counts the works the thread started.
+
+    One sqlite3 connection used by two threads at once can crash the process (it did, in CI:
+    a segmentation fault), so the statements must stay none.
+    """
+    writer = store._writer
+    busy = threading.Event()
+    overlaps: list[str] = []
+    started: list[int] = []
+    blocking = writer.blocking
+
+    async def watched_blocking(work):
+        def marked():
+            started.append(len(started))
+            busy.set()
+            try:
+                time.sleep(0.05)  # long enough for the event loop to try something meanwhile
+                return work()
+            finally:
+                busy.clear()
+
+        return await blocking(marked)
+
+    monkeypatch.setattr(writer, "blocking", watched_blocking)
+    for name in ("all", "run", "many", "insert"):
+        direct = getattr(writer.direct, name)
+
+        async def watched(sql, params, direct=direct):
+            if busy.is_set():
+                overlaps.append(sql)
+            return await direct(sql, params)
+
+        monkeypatch.setattr(writer.direct, name, watched)
+    now = writer.now
+
+    def watched_now(sql, params=()):
+        if busy.is_set():
+            overlaps.append(sql)
+        now(sql, params)
+
+    monkeypatch.setattr(writer, "now", watched_now)
+    return overlaps, started
+
+
+async def test_closing_the_store_waits_for_the_block_that_is_writing(tmp_path, monkeypatch):
+    store = await SqliteStore.open(tmp_path / "t.db")
+    overlaps, _ = _watch_the_writer(store, monkeypatch)
+
+    async def keeps_writing() -> None:
+        with contextlib.suppress(Exception):  # the store closes under it: that may fail
+            for i in range(50):
+                async with store.write() as tx:
+                    for part in range(5):
+                        await tx.set_meta(f"k{i}.{part}", "v")
+                await asyncio.sleep(0)
+
+    writing = asyncio.ensure_future(keeps_writing())
+    await asyncio.sleep(0.12)
+    await store.close()
+    await writing
+    assert overlaps == []
+
+
+async def test_a_block_cancelled_during_its_commit_keeps_the_next_block_waiting(
+    tmp_path, monkeypatch
+):
+    store = await SqliteStore.open(tmp_path / "t.db")
+    overlaps, started = _watch_the_writer(store, monkeypatch)
+    try:
+
+        async def writes(key: str) -> None:
+            async with store.write() as tx:
+                await tx.set_meta(key, "yes")
+
+        first = asyncio.ensure_future(writes("first"))
+        # Its BEGIN IMMEDIATE, then its COMMIT, in the thread (counted there, not on the loop).
+        while len(started) < 2:  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+        first.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        await writes("second")
+        assert overlaps == []
+        async with store.read() as tx:
+            assert await tx.get_meta("second") == "yes"
     finally:
         await store.close()
