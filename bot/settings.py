@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from conversations.texts import DEFAULT_LANGUAGE, LANGUAGES, known_language
+from conversations.texts import DEFAULT_LANGUAGE, LANGUAGES, catalogue, known_language
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
@@ -69,7 +71,11 @@ class Settings(BaseSettings):
                 if not part:
                     continue
                 if not part.lstrip("-").isdigit():
-                    raise ValueError(f"{part!r} is not a numeric Telegram user id")
+                    raise PydanticCustomError(
+                        "not_an_id",
+                        "{part} is not a numeric Telegram user id",
+                        {"part": repr(part)},
+                    )
                 ids.append(int(part))
             return ids
         return value
@@ -80,15 +86,24 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name like Europe/Amsterdam)"
+            raise PydanticCustomError(
+                "unknown_zone",
+                "unknown time zone {value} (use an IANA name like Europe/Amsterdam)",
+                {"value": repr(value)},
             ) from None
         return value
 
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        return known_language(value)
+        try:
+            return known_language(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "unknown_language",
+                "unsupported language {value} (use {languages})",
+                {"value": repr(value), "languages": ", ".join(LANGUAGES)},
+            ) from None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -102,5 +117,27 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "?"
-        reason = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"THEMABOT_{field.upper()}: {reason}") from None
+        raise SettingsError(f"THEMABOT_{field.upper()}: {_reason(error)}") from None
+
+
+# The mistakes a setting can have, each a [cli] text "settings_<type>" of the catalogues: ours
+# (raised above) and pydantic's own for a number (THEMABOT_SEND_RATE).
+_TOLD = frozenset(
+    {
+        "not_an_id",
+        "unknown_zone",
+        "unknown_language",
+        "float_parsing",
+        "less_than_equal",
+        "greater_than_equal",
+    }
+)
+
+
+def _reason(error: Any) -> str:
+    """What is wrong with a setting, in THEMABOT_LANGUAGE when that one can be read."""
+    if error["type"] not in _TOLD:
+        return str(error["msg"]).removeprefix("Value error, ")
+    wanted = os.environ.get("THEMABOT_LANGUAGE", "")
+    t = catalogue(wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE)
+    return t.cli(f"settings_{error['type']}", **error.get("ctx", {}), input=repr(error["input"]))

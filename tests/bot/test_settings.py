@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.cli import main
@@ -33,17 +35,33 @@ def test_dotenv_file_is_read(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "message"),
+    ("name", "value", "language", "message"),
     [
-        ("THEMABOT_TIMEZONE", "Mars/Olympus", "THEMABOT_TIMEZONE: unknown time zone"),
-        ("THEMABOT_COORDINATORS", "12,abc", "THEMABOT_COORDINATORS: 'abc' is not a numeric"),
-        ("THEMABOT_LANGUAGE", "de", "THEMABOT_LANGUAGE: unsupported language"),
+        ("THEMABOT_TIMEZONE", "Mars/Olympus", "en", "THEMABOT_TIMEZONE: unknown time zone"),
+        ("THEMABOT_TIMEZONE", "Mars/Olympus", "nl", "THEMABOT_TIMEZONE: onbekende tijdzone"),
+        ("THEMABOT_COORDINATORS", "12,abc", "en", "THEMABOT_COORDINATORS: 'abc' is not a numeric"),
+        ("THEMABOT_COORDINATORS", "12,abc", "nl", "'abc' is geen Telegram-gebruikersnummer"),
+        # A language that cannot be read is told in the default one, Dutch.
+        ("THEMABOT_LANGUAGE", "de", None, "THEMABOT_LANGUAGE: onbekende taal 'de' (kies uit nl,"),
+        ("THEMABOT_SEND_RATE", "abc", "en", "THEMABOT_SEND_RATE: 'abc' is not a number"),
+        (
+            "THEMABOT_SEND_RATE",
+            "2000",
+            "nl",
+            "THEMABOT_SEND_RATE: '2000' is te groot (hoogstens 1000)",
+        ),
+        ("THEMABOT_SEND_RATE", "-1", "en", "'-1' is too small (at least 0)"),
     ],
 )
-def test_bad_value_stops_with_one_line(monkeypatch, tmp_path, capsys, name, value, message):
+def test_bad_value_stops_with_one_line(
+    monkeypatch, tmp_path, capsys, name, value, language, message
+):
+    # One line naming the variable, in THEMABOT_LANGUAGE as far as that one can be read.
     monkeypatch.chdir(tmp_path)
+    if language is not None:
+        monkeypatch.setenv("THEMABOT_LANGUAGE", language)
     monkeypatch.setenv(name, value)
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
         load_settings()
     assert main(["round", "list"]) == 2
     err = capsys.readouterr().err
