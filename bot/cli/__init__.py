@@ -83,14 +83,11 @@ def main(
     given = sys.argv[1:] if argv is None else list(argv)
     # The settings first, for the language of the help and of a mistake in the arguments; a
     # setting that cannot be read is told once the arguments are read (`--help` still works).
-    settings: Settings | None = None
     try:
-        settings = load_settings()
+        loaded: Settings | SettingsError = load_settings()
     except SettingsError as exc:
-        unusable: SettingsError | None = exc
-    else:
-        unusable = None
-    t = catalogue(settings.language if settings is not None else DEFAULT_LANGUAGE)
+        loaded = exc
+    t = catalogue(loaded.language if isinstance(loaded, Settings) else DEFAULT_LANGUAGE)
     try:
         args, unknown = build_parser(prog, t).parse_known_args(given)
         if unknown:  # told with the help of the command they were given to, not themabot's
@@ -104,9 +101,9 @@ def main(
     console: Console | None = None
     with _logging(args.command, verbose):
         try:
-            if settings is None:
-                raise unusable or SettingsError("settings unreadable")
-            console = Console(settings, prog, as_json=getattr(args, "json", False))
+            if isinstance(loaded, SettingsError):
+                raise loaded
+            console = Console(loaded, prog, as_json=getattr(args, "json", False))
             if clock is not None:
                 console.clock = clock
             code = _run(console, args)
