@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from conversations.answers import clean_text
 from conversations.texts import catalogue
 from reports import wording
-from reports.formatting import format_date, format_datetime
+from reports.formatting import MomentTexts, format_date, format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
 from reports.sections import AnswerEntry
@@ -103,6 +103,7 @@ def _answer_blocks(
     Every value is cleaned and escaped here (markupsafe.escape), as the template would.
     """
     typed_as = escape(_clean(labels["typed_as"]))
+    when = MomentTexts(language)
     status_words = {"submitted": escape(labels["submitted"]), "draft": escape(labels["draft"])}
 
     # A colleague's name, a partner and an item come back on many answers: once per document.
@@ -141,7 +142,7 @@ def _answer_blocks(
         else:
             body = f'<p class="text">{next(texts)}</p>'
         # The time is digits: nothing to escape.
-        moment = format_datetime(answer.updated_at, language)
+        moment = when[answer.updated_at]
         return f"{head}{once(answer.colleague)}</span> · {moment}{badge}{body}\n    </div>"
 
     def blocks(answers: Sequence[AnswerEntry]) -> Markup:
@@ -161,7 +162,7 @@ def _trail_rows(overview: Overview) -> Markup:
     document order (Overview.answers). The names, themes and questions repeat on every row and
     are escaped once; dates and counts are digits and need no escaping.
     """
-    language = overview.language
+    when = MomentTexts(overview.language)
     repeated = lru_cache(maxsize=None)(lambda value: escape(_clean(value)))
     rows = []
     for theme in overview.themes:
@@ -170,8 +171,7 @@ def _trail_rows(overview: Overview) -> Markup:
             start = f"<tr><td>{repeated(theme.title)}</td><td>{repeated(question.text)}</td><td>"
             rows += [
                 f'{start}{repeated(answer.colleague)}</td><td class="num">{answer.versions:d}'
-                f"</td><td>{format_datetime(answer.created_at, language)}</td>"
-                f"<td>{format_datetime(answer.updated_at, language)}</td></tr>"
+                f"</td><td>{when[answer.created_at]}</td><td>{when[answer.updated_at]}</td></tr>"
                 for answer in question.answers
             ]
     return Markup("\n      ".join(rows))

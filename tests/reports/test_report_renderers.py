@@ -6,11 +6,14 @@ import csv
 import io
 import re
 from dataclasses import replace
+from datetime import datetime
 from html.parser import HTMLParser
 
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from report_fixtures import NOW, make_snapshot, make_template
 
 from reports import FORMATS, Overview, UnknownFormatError, build_overview, filename, render
@@ -377,6 +380,18 @@ def test_one_moment_in_two_zones_is_written_in_each_zones_own_time():
     assert format_datetime(noon, "nl") == "15-01-2027 12:00"
     assert format_datetime(amsterdam, "nl") == "15-01-2027 13:00"
     assert format_datetime(amsterdam, "en") == "2027-01-15 13:00"
+
+
+@settings(max_examples=300)
+@given(moment=st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_a_moment_reads_as_strftime_writes_it_in_each_language(moment):
+    # format_datetime writes the fields itself, faster than strftime: the text is the same.
+    from reports.formatting import MomentTexts, format_datetime
+
+    assert format_datetime(moment, "nl") == moment.strftime("%d-%m-%Y %H:%M")
+    assert format_datetime(moment, "en") == moment.strftime("%Y-%m-%d %H:%M")
+    texts = MomentTexts("nl")
+    assert texts[moment] == texts[moment] == format_datetime(moment, "nl")
 
 
 def test_a_folder_for_compiled_templates_that_cannot_be_written_only_costs_time(tmp_path):
