@@ -11,7 +11,9 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # pip does this for installed packages and Python on first import, except where
 # PYTHONDONTWRITEBYTECODE is set (CI, containers, this project's machines): there every
 # `themabot` command compiled all of themabot's modules again, 0.09 s of each, measured.
-BYTECODE := $(BIN)/python -m compileall -q -j 0 bot conversations storage reports devtools benchmarks
+# The text catalogues are kept read the same way (conversations/texts/kept.py).
+BYTECODE := $(BIN)/python -m compileall -q -j 0 bot conversations storage reports devtools benchmarks \
+	&& $(BIN)/python -c "import conversations.texts as t; t.keep_catalogues()"
 
 .PHONY: install run test demo bench profile lint clean
 

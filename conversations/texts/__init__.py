@@ -27,8 +27,11 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard
+
+from conversations.texts import kept
 
 # The languages themabot speaks, default first: templates, settings and the catalogue accept
 # these and nothing else. Each has a TOML file next to this module.
@@ -162,10 +165,18 @@ class Markup(str):
 
 @cache
 def _load(language: str) -> dict[str, Any]:
-    return tomllib.loads((resources.files(__name__) / f"{language}.toml").read_text("utf-8"))
+    source = resources.files(__name__) / f"{language}.toml"
+    if isinstance(source, Path):  # a folder on disk (not a zip): read once and kept
+        return kept.read(source)
+    return tomllib.loads(source.read_text("utf-8"))
 
 
 @cache
 def catalogue(language: str) -> Catalogue:
     """Returns the (cached) catalogue for a language; unknown languages get the default."""
     return Catalogue(language)
+
+
+def keep_catalogues() -> None:
+    """Reads every catalogue and keeps what it read (``make`` calls this beside compileall)."""
+    kept.keep_all(Path(__file__).parent)
