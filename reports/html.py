@@ -25,8 +25,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from conversations.answers import clean_text
-from conversations.texts import catalogue
+from conversations.texts import Catalogue, catalogue
 from reports import wording
+from reports.coverage import CellState, Coverage
 from reports.formatting import MomentTexts, format_date, format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
@@ -177,6 +178,28 @@ def _trail_rows(overview: Overview) -> Markup:
     return Markup("\n      ".join(rows))
 
 
+def _coverage_rows(coverage: Coverage, t: Catalogue) -> Markup:
+    """The rows of the coverage table (a colleague each, a cell per theme), in one piece.
+
+    In Python for the reason the answer blocks are: a row per colleague, a thousand in a large
+    round, four values per cell. The states and their words are escaped once; a cell's
+    fraction is digits.
+    """
+    words = {s: escape(_clean(wording.state_label(s, t))) for s in CellState}
+    classes = {s: escape(_clean(s.value)) for s in CellState}
+    rows = []
+    for person in coverage.rows:
+        cells = "".join(
+            f'<td class="st-{classes[c.state]}" title="{words[c.state]}">{c.fraction}</td>'
+            for c in person.cells
+        )
+        word = words[wording.CATEGORY_STATE[person.category]]
+        rows.append(
+            f'<tr><th scope="row">{escape(_clean(person.name))}</th>{cells}<td>{word}</td></tr>'
+        )
+    return Markup("\n      ".join(rows))
+
+
 def render_html(overview: Overview) -> bytes:
     """Renders the overview as a UTF-8 HTML document with inline CSS and no external assets.
 
@@ -202,11 +225,11 @@ def render_html(overview: Overview) -> bytes:
         signal_head=lambda signal: wording.signal_head(signal, t),
         signal_details=lambda signal: wording.signal_details(signal, t),
         state={s: wording.state_label(s, t) for s in wording.CellState}.__getitem__,
-        category_state=wording.CATEGORY_STATE,
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),
         answer_blocks=_answer_blocks(t.labels, overview.language),
         trail_rows=_trail_rows,
+        coverage_rows=lambda coverage: _coverage_rows(coverage, t),
     )
     return _encoded(pieces)
 

@@ -36,6 +36,8 @@ def test_html_escapes_script_and_markup(hostile_overview: Overview) -> None:
     assert "&lt;b&gt;Sjabloon&lt;/b&gt; &amp; =1+1" in html
     assert 'href="javascript' not in html
     assert "[x](javascript:alert(1))" in html  # shown as typed, not a link
+    # The coverage table is written in Python, not by the template: escaped all the same.
+    assert '<tr><th scope="row">=Mallory &lt;i&gt;</th><td class="st-submitted"' in html
 
 
 def test_docx_keeps_text_literal_and_drops_control_chars(hostile_overview: Overview) -> None:
