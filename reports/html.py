@@ -240,12 +240,19 @@ def _encoded(pieces: Iterator[str]) -> bytes:
     Joining all of a large overview into one string first (12 MB at 1,000 colleagues) and
     then encoding it costs a second copy of the document, twice the size where a single
     character outside Latin-1 (a dash in a label) makes Python store every character of it
-    in two bytes. Stretches of about 64 KB keep the copies small.
+    in two bytes. Stretches of about 64 KB keep the copies small; a piece that large by itself
+    is encoded as it is, not copied into a stretch first.
     """
     out: list[bytes] = []
     stretch: list[str] = []
     size = 0
     for piece in pieces:
+        if len(piece) >= 1 << 16:  # a question's answers, the trail: encoded as they are
+            out.append("".join(stretch).encode("utf-8"))
+            out.append(piece.encode("utf-8"))
+            stretch.clear()
+            size = 0
+            continue
         stretch.append(piece)
         size += len(piece)
         if size >= 1 << 16:
