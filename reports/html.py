@@ -31,7 +31,7 @@ from reports.coverage import CellState, Coverage
 from reports.formatting import MomentTexts, format_date, format_datetime
 from reports.overview import Overview
 from reports.progress import progress_line
-from reports.sections import AnswerEntry
+from reports.sections import AnswerEntry, PartnerMention
 
 # Names, labels and dates repeat thousands of times in a large round: clean each string once.
 _clean = lru_cache(maxsize=1 << 16)(clean_text)
@@ -124,20 +124,27 @@ def _answer_blocks(
             )
         return found
 
+    # A partner as typed comes back in many answers: its list item is written once.
+    mentions: dict[tuple[str, str], str] = {}
+
+    def mention(m: PartnerMention) -> str:
+        found = mentions.get((m.name, m.typed))
+        if found is None:
+            if m.differs:
+                typed = once(m.typed)
+                found = (
+                    f'<li><span title="{typed_as}: {typed}">{once(m.name)}</span> '
+                    f'<small class="typed">({typed_as}: {typed})</small></li>'
+                )
+            else:
+                found = f"<li>{once(m.name)}</li>"
+            mentions[(m.name, m.typed)] = found
+        return found
+
     def block(answer: AnswerEntry, texts: Iterator[str]) -> str:
         head, badge = frame(answer.status)
         if answer.partners:
-            items = []
-            for m in answer.partners:
-                if m.differs:
-                    typed = once(m.typed)
-                    items.append(
-                        f'<li><span title="{typed_as}: {typed}">{once(m.name)}</span> '
-                        f'<small class="typed">({typed_as}: {typed})</small></li>'
-                    )
-                else:
-                    items.append(f"<li>{once(m.name)}</li>")
-            body = f"<ul>{''.join(items)}</ul>"
+            body = f"<ul>{''.join([mention(m) for m in answer.partners])}</ul>"
         elif answer.items:
             body = "<ul>" + "".join(f"<li>{once(i)}</li>" for i in answer.items) + "</ul>"
         else:
