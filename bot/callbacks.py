@@ -10,9 +10,9 @@ Telegram allows 64 bytes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 
+from msgspec import Struct
 from telegram import CallbackQuery, Update
 
 VERSION = "v1"
@@ -45,8 +45,7 @@ class Action(StrEnum):
     CLOSE_CONFIRM = "cl"  # coordinator: close the round (owner = round)
 
 
-@dataclass(frozen=True)
-class Callback:
+class Callback(Struct, frozen=True):
     action: Action
     owner: int
     args: tuple[int, ...] = ()

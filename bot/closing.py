@@ -10,8 +10,9 @@ the running bot does that itself once the period after closing has passed (bot/r
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
+
+from msgspec.structs import replace
 
 from bot.reminders.run import load_colleague, working_calendar
 from bot.roster import working_moment

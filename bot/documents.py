@@ -14,10 +14,11 @@ import multiprocessing
 import os
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+
+from msgspec import Struct
 
 from reports.overview import build_overview
 from reports.render import filename, gc_paused, render
@@ -27,8 +28,7 @@ from storage.records import RoundSnapshot
 Worker = Literal["process", "thread"]
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """A compiled overview: the file, its name and the summary for the chat caption."""
 
     content: bytes

@@ -6,9 +6,10 @@ send, which the handler sends only after the commit (nothing typed lives only in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from bot.render import Outgoing, Renderer
 from conversations import engine
@@ -28,8 +29,7 @@ from storage import Reader, Writer
 from storage.records import Participant, Round
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     """What to send, and to whom (the participant's chat)."""
 
     chat_id: int

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from conversations.answers import clean_name
 from conversations.template import Template
@@ -17,8 +18,7 @@ NAME_PARTICLES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class InviteRequest:
+class InviteRequest(Struct, frozen=True):
     """What `/invite` asked for: a name and theme keys, or the words that are no theme."""
 
     name: str

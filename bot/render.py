@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
+from msgspec import Struct
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
@@ -32,8 +32,7 @@ REVIEW_ANSWER_CHARS = 300
 NOTE_PARAM_CHARS = 600
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(Struct, frozen=True):
     """One message to send."""
 
     text: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from bot import callbacks
 from bot.callbacks import Action
@@ -62,8 +63,7 @@ def holder(
     )
 
 
-@dataclass(frozen=True)
-class Issued:
+class Issued(Struct, frozen=True):
     """An invite just made, with its token (the only time the token exists)."""
 
     invite: Invite
@@ -108,8 +108,7 @@ def invite_list(
     )
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(Struct, frozen=True):
     """What ``assign`` did for one colleague."""
 
     entry: RosterEntry

@@ -11,8 +11,8 @@ The rules are bot.roster's and bot.round_changes', the same as the command line'
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
+from msgspec import Struct
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
@@ -52,8 +52,7 @@ LIST_FILES = (
 )
 
 
-@dataclass(frozen=True)
-class AssignRequest:
+class AssignRequest(Struct, frozen=True):
     """What `/assign` asked for: who, and the theme words after the name."""
 
     who: str

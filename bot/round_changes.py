@@ -8,9 +8,9 @@ Reminders read the round's deadline and its policy at every run, so they follow 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
+from msgspec.structs import replace
 from pydantic import ValidationError
 
 from bot.reminders.run import load_colleague  # the reminders' view of who still has work

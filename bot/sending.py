@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 import httpx
+from msgspec import Struct
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -43,8 +43,7 @@ class Sent(StrEnum):
     UNCERTAIN = "uncertain"  # sent, but the answer never came: it may well have arrived
 
 
-@dataclass(frozen=True)
-class Patience:
+class Patience(Struct, frozen=True):
     """How hard one send tries before it leaves the message for later."""
 
     tries: int = 6  # network errors and 5xx: 0.5, 1, 2, 4, 8 s between tries

@@ -10,7 +10,8 @@ open questions, or "add to an answer". Pure functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from conversations import navigation
 from conversations.answers import clean_text, normalise_answer

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from conversations.slots import SlotRef
 from conversations.state import AnswerSource, Mode
 
 
-@dataclass(frozen=True)
-class SaveAnswer:
+class SaveAnswer(Struct, frozen=True):
     """Store this answer (all its parts); ``message_id`` is the message that gave ``part``."""
 
     slot: SlotRef
@@ -20,36 +20,31 @@ class SaveAnswer:
     part: int = 0
 
 
-@dataclass(frozen=True)
-class MoveTo:
+class MoveTo(Struct, frozen=True):
     """Store where the colleague is."""
 
     mode: Mode
     cursor: SlotRef | None
 
 
-@dataclass(frozen=True)
-class SetThemes:
+class SetThemes(Struct, frozen=True):
     """Store the colleague's themes, in this order."""
 
     theme_keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MarkSubmitted:
+class MarkSubmitted(Struct, frozen=True):
     """Store that the colleague submitted."""
 
 
-@dataclass(frozen=True)
-class KeepAside:
+class KeepAside(Struct, frozen=True):
     """Store a text that is no answer now, to be placed later (never thrown away)."""
 
     text: str
     message_id: int | None = None
 
 
-@dataclass(frozen=True)
-class MarkPlaced:
+class MarkPlaced(Struct, frozen=True):
     """Store that kept text ``note`` has found its place."""
 
     note: int
@@ -58,16 +53,14 @@ class MarkPlaced:
 Change = SaveAnswer | MoveTo | SetThemes | MarkSubmitted | KeepAside | MarkPlaced
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Struct, frozen=True):
     """A short text from the catalogue."""
 
     key: str
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(Struct, frozen=True):
     """Ask one question: where it stands, the current answer, and what to offer."""
 
     index: int
@@ -81,16 +74,14 @@ class Ask:
     editing: bool = False
 
 
-@dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(Struct, frozen=True):
     index: int
     slot: SlotRef
     answer: str | None
     required: bool
 
 
-@dataclass(frozen=True)
-class ShowReview:
+class ShowReview(Struct, frozen=True):
     """All questions per theme with their answers, edit buttons and submit."""
 
     items: tuple[ReviewItem, ...]
@@ -100,22 +91,19 @@ class ShowReview:
     aside: int = 0  # kept texts still without a place
 
 
-@dataclass(frozen=True)
-class PickThemes:
+class PickThemes(Struct, frozen=True):
     """The theme picker with the current selection."""
 
     selected: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ConfirmSubmit:
+class ConfirmSubmit(Struct, frozen=True):
     """Ask whether to submit despite open required questions."""
 
     open_required: int
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """A question a kept text may go under: slot ``index`` of the colleague's list."""
 
     index: int
@@ -125,8 +113,7 @@ class Target:
     last_asked: bool = False
 
 
-@dataclass(frozen=True)
-class AskWhere:
+class AskWhere(Struct, frozen=True):
     """Ask where a kept text belongs: the question last asked first, then open questions.
 
     ``note`` is None for the text kept by this very decision (its id exists once stored).
@@ -141,8 +128,7 @@ class AskWhere:
     adds: tuple[Target, ...] = ()
 
 
-@dataclass(frozen=True)
-class ChooseAddTarget:
+class ChooseAddTarget(Struct, frozen=True):
     """Offer the answers a kept text can be added to."""
 
     note: int
@@ -152,8 +138,7 @@ class ChooseAddTarget:
 Reply = Note | Ask | ShowReview | PickThemes | ConfirmSubmit | AskWhere | ChooseAddTarget
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Struct, frozen=True):
     changes: tuple[Change, ...] = ()
     replies: tuple[Reply, ...] = ()
 

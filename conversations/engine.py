@@ -16,7 +16,8 @@ and decisions (conversations/decisions.py); this module re-exports them, so call
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from conversations import aside, navigation
 from conversations.answers import clean_text, normalise_answer

@@ -2,94 +2,81 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from conversations.slots import SlotRef
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(Struct, frozen=True):
     """A text message."""
 
     text: str
     message_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(Struct, frozen=True):
     """Skip (or keep) the question at the cursor; ``at`` is the slot the button was for."""
 
     at: int | None = None
 
 
-@dataclass(frozen=True)
-class Back:
+class Back(Struct, frozen=True):
     """Go to the previous question."""
 
     at: int | None = None
 
 
-@dataclass(frozen=True)
-class Append:
+class Append(Struct, frozen=True):
     """Add the next message to the answer of slot ``target``."""
 
     at: int
     target: int
 
 
-@dataclass(frozen=True)
-class Choose:
+class Choose(Struct, frozen=True):
     """Pick option ``option`` of the choice question at the cursor."""
 
     at: int
     option: int
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Struct, frozen=True):
     """Show all answers."""
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Struct, frozen=True):
     """Answer slot ``at`` again, then return to the review."""
 
     at: int
 
 
-@dataclass(frozen=True)
-class Submit:
+class Submit(Struct, frozen=True):
     """Submit the answers; ``confirmed`` once the colleague said yes despite open questions."""
 
     confirmed: bool = False
 
 
-@dataclass(frozen=True)
-class Continue:
+class Continue(Struct, frozen=True):
     """Ask the current question again, or the first open one."""
 
     welcome_back: bool = False
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(Struct, frozen=True):
     """Say how far along the colleague is."""
 
 
-@dataclass(frozen=True)
-class ToggleTheme:
+class ToggleTheme(Struct, frozen=True):
     """Select or deselect a theme while picking."""
 
     index: int
 
 
-@dataclass(frozen=True)
-class ConfirmThemes:
+class ConfirmThemes(Struct, frozen=True):
     """Done picking themes."""
 
 
-@dataclass(frozen=True)
-class MessageEdited:
+class MessageEdited(Struct, frozen=True):
     """The colleague edited a message that was (part ``part`` of) the answer of ``slot``."""
 
     slot: SlotRef
@@ -97,31 +84,27 @@ class MessageEdited:
     text: str
 
 
-@dataclass(frozen=True)
-class PlaceAside:
+class PlaceAside(Struct, frozen=True):
     """Make kept text ``note`` the answer of slot ``target`` (a former answer stays in history)."""
 
     note: int
     target: int
 
 
-@dataclass(frozen=True)
-class AddAside:
+class AddAside(Struct, frozen=True):
     """Add kept text ``note`` to the answer of slot ``target``."""
 
     note: int
     target: int
 
 
-@dataclass(frozen=True)
-class ShowAddTargets:
+class ShowAddTargets(Struct, frozen=True):
     """Offer the answers kept text ``note`` can be added to."""
 
     note: int
 
 
-@dataclass(frozen=True)
-class WhereAside:
+class WhereAside(Struct, frozen=True):
     """Ask again where the oldest kept text belongs."""
 
 

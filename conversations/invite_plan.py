@@ -15,9 +15,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from msgspec import Struct
 
 from conversations.answers import MAX_NAME_CHARS, clean_name, same_name
 from conversations.template import Template
@@ -71,8 +72,7 @@ class RowProblem(StrEnum):
     COORDINATOR_THEMES = "coordinator_themes"  # a coordinator answers no questions
 
 
-@dataclass(frozen=True)
-class RowError:
+class RowError(Struct, frozen=True):
     """One bad row: what is wrong and the value that is wrong, as written."""
 
     row: int
@@ -82,8 +82,7 @@ class RowError:
     suggestion: str | None = None  # UNKNOWN_THEME: the theme key it is probably meant to be
 
 
-@dataclass(frozen=True)
-class PlannedInvite:
+class PlannedInvite(Struct, frozen=True):
     """A person on the list who gets an invite."""
 
     row: int
@@ -92,8 +91,7 @@ class PlannedInvite:
     coordinator: bool = False
 
 
-@dataclass(frozen=True)
-class AlreadyInvited:
+class AlreadyInvited(Struct, frozen=True):
     """A person on the list who already has a place in the round: skipped, not an error."""
 
     row: int
@@ -102,8 +100,7 @@ class AlreadyInvited:
     themes_differ: bool = False  # the list names other themes: only `assign` changes those
 
 
-@dataclass(frozen=True)
-class InvitePlan:
+class InvitePlan(Struct, frozen=True):
     """What a list asks for. Usable only when ``errors`` is empty; then nothing is left out."""
 
     new: tuple[PlannedInvite, ...] = ()
@@ -137,8 +134,7 @@ def column_key(title: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
-@dataclass(frozen=True)
-class _Columns:
+class _Columns(Struct, frozen=True):
     name: int
     themes: int
     coordinator: int | None

@@ -7,7 +7,8 @@ The engine's event handlers (conversations/engine.py) and the placing of kept te
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from conversations.decisions import Ask, Decision, MoveTo, Note, ReviewItem, ShowReview
 from conversations.progress import count_progress

@@ -9,8 +9,9 @@ question of their themes has an answer, submitted or not.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from conversations.slots import SlotRef, question_of, slots_for
 from conversations.template import Template
@@ -34,8 +35,7 @@ class State(StrEnum):
     SUBMITTED = "submitted"
 
 
-@dataclass(frozen=True)
-class ThemeCount:
+class ThemeCount(Struct, frozen=True):
     """One theme of a colleague: questions answered, asked, and required ones still open."""
 
     theme_key: str
@@ -44,8 +44,7 @@ class ThemeCount:
     open_required: int
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(Struct, frozen=True):
     """One colleague's count, theme by theme in their order."""
 
     themes: tuple[ThemeCount, ...]

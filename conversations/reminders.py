@@ -25,12 +25,12 @@ time. Local wall times are computed with zoneinfo and compared in UTC, so the 09
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
+from msgspec import Struct, field
 
 from conversations.template import ReminderPolicy
 
@@ -48,8 +48,7 @@ SnoozeChoice = Literal["tomorrow", "next_week"]
 _PRIORITY: dict[str, int] = {"weekly": 0, "first": 1, "snooze": 2, "deadline": 3}
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     """One moment a reminder becomes due for one colleague."""
 
     # Stable identity: "first", "weekly:2026-12-07", "deadline-3:2026-12-18", "snooze:2026-12-01".
@@ -58,8 +57,7 @@ class Slot:
     at: datetime  # aware, UTC; a working-hour moment
 
 
-@dataclass(frozen=True)
-class ReminderSubject:
+class ReminderSubject(Struct, frozen=True):
     """What the caller knows about one colleague; all datetimes are timezone-aware."""
 
     invited_at: datetime

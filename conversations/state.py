@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+
+from msgspec import Struct
 
 from conversations.progress import open_required
 from conversations.slots import SlotRef, slots_for
@@ -38,8 +39,7 @@ class Mode(StrEnum):
     REVIEW = "review"  # the review is shown; text is kept aside and placed where it belongs
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
+class StoredAnswer(Struct, frozen=True):
     """What the engine needs of a stored answer: its parts (one per message) and their join."""
 
     parts: tuple[str, ...]
@@ -49,8 +49,7 @@ class StoredAnswer:
         return "\n".join(self.parts)
 
 
-@dataclass(frozen=True)
-class AsideNote:
+class AsideNote(Struct, frozen=True):
     """A text the colleague sent that was no answer when it came (the review was shown, the
     themes were being picked, a message that no longer gives an answer was edited): kept, and
     placed where the colleague says it belongs."""
@@ -60,8 +59,7 @@ class AsideNote:
     message_id: int | None = None
 
 
-@dataclass(frozen=True)
-class IntakeState:
+class IntakeState(Struct, frozen=True, dict=True):
     """Everything stored about one colleague that decides what happens next."""
 
     template: Template

@@ -6,8 +6,9 @@ state (and named in words, for print in black and white and for screen readers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from conversations.progress import Category, ThemeCount
 from conversations.template import Template
@@ -36,8 +37,7 @@ CATEGORY_STATE = {
 }
 
 
-@dataclass(frozen=True)
-class CoverageCell:
+class CoverageCell(Struct, frozen=True):
     theme_key: str
     state: CellState
     answered: int = 0
@@ -49,15 +49,13 @@ class CoverageCell:
         return "" if self.state is CellState.NOT_ASSIGNED else f"{self.answered}/{self.total}"
 
 
-@dataclass(frozen=True)
-class CoverageRow:
+class CoverageRow(Struct, frozen=True):
     name: str
     category: Category
     cells: tuple[CoverageCell, ...]  # aligned with Coverage.themes
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     themes: tuple[ThemeRef, ...]  # every theme of the template, in its order
     rows: tuple[CoverageRow, ...]  # colleagues by name
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from conversations.progress import Category
 from conversations.template import Template
@@ -24,16 +25,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ThemeGap:
+class ThemeGap(Struct, frozen=True):
     """A theme without a single answer."""
 
     theme: ThemeRef
     assigned: tuple[str, ...]  # who it was given to; empty when nobody
 
 
-@dataclass(frozen=True)
-class UnansweredQuestion:
+class UnansweredQuestion(Struct, frozen=True):
     """A question nobody answered for a theme that does have other input."""
 
     theme: ThemeRef
@@ -42,8 +41,7 @@ class UnansweredQuestion:
     required: bool
 
 
-@dataclass(frozen=True)
-class NotStarted:
+class NotStarted(Struct, frozen=True):
     """A colleague without any answer yet."""
 
     name: str
@@ -52,16 +50,14 @@ class NotStarted:
     themes: tuple[str, ...] = ()  # titles of the themes they were given
 
 
-@dataclass(frozen=True)
-class ThemeNotStarted:
+class ThemeNotStarted(Struct, frozen=True):
     """Colleagues who answered for other themes but not yet for this one, assigned to them."""
 
     theme: ThemeRef
     names: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class UnplacedText:
+class UnplacedText(Struct, frozen=True):
     """A text a colleague sent that has no place among the answers yet (kept, never lost)."""
 
     colleague: str
@@ -69,8 +65,7 @@ class UnplacedText:
     kept_at: datetime
 
 
-@dataclass(frozen=True)
-class Gaps:
+class Gaps(Struct, frozen=True):
     """What is missing or needs the coordinator's attention."""
 
     themes_without_input: tuple[ThemeGap, ...]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
 import segno
+from msgspec import Struct
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,8 +31,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="0B5394")
 _WIDTHS = {"A": 30, "B": 50, "C": 62, "D": 14}
 
 
-@dataclass(frozen=True)
-class IssuedInvite:
+class IssuedInvite(Struct, frozen=True):
     """One invite as the coordinator hands it out."""
 
     name: str
@@ -42,8 +41,7 @@ class IssuedInvite:
     coordinator: bool = False
 
 
-@dataclass(frozen=True)
-class InviteList:
+class InviteList(Struct, frozen=True):
     """The invites made in one go for one round."""
 
     round_name: str
@@ -121,8 +119,7 @@ def _as_text(cell: Cell) -> None:
         cell.quotePrefix = True
 
 
-@dataclass(frozen=True)
-class QrCode:
+class QrCode(Struct, frozen=True):
     """A QR code as inline SVG, for the template to place as is.
 
     Not a ``str`` (nor a Markup, which is one): the environment's finalize cleans every

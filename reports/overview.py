@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
+
+from msgspec import Struct
 
 from conversations.answers import match_option, split_items
 from conversations.template import Question, QuestionKind, QuestionRole, Template, Theme
@@ -34,8 +35,7 @@ from storage.records import Answer, Participant, RoundSnapshot
 _ToLocal = Callable[[datetime], datetime]
 
 
-@dataclass(frozen=True)
-class PartnerCell:
+class PartnerCell(Struct, frozen=True):
     """Who named one partner for one theme."""
 
     theme_key: str
@@ -47,8 +47,7 @@ class PartnerCell:
         return len(self.named_by)
 
 
-@dataclass(frozen=True)
-class PartnerRow:
+class PartnerRow(Struct, frozen=True):
     """One partner and, per theme of the matrix, who named it."""
 
     name: str
@@ -70,16 +69,14 @@ class PartnerRow:
         return next((c for c in self.cells if c.theme_key == theme_key), PartnerCell(theme_key, ()))
 
 
-@dataclass(frozen=True)
-class PartnerMatrix:
+class PartnerMatrix(Struct, frozen=True):
     """Partners x themes, from the answers to questions with role ``partners``."""
 
     themes: tuple[ThemeRef, ...]  # themes where at least one partner was named
     rows: tuple[PartnerRow, ...]  # most mentioned first
 
 
-@dataclass(frozen=True)
-class KeptRow:
+class KeptRow(Struct, frozen=True):
     """A purged round's count for one question of one theme, as the documents list it."""
 
     theme: ThemeRef
@@ -87,8 +84,7 @@ class KeptRow:
     answers: int
 
 
-@dataclass(frozen=True)
-class Overview:
+class Overview(Struct, frozen=True):
     """The compiled overview of one round at one moment."""
 
     round_id: int

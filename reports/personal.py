@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from msgspec import Struct
+
 from conversations.texts import Catalogue, catalogue
 from reports.formatting import format_date, format_datetime
 from reports.html import environment
@@ -27,8 +29,7 @@ from storage.records import (
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # entries carry no time of their own: same data, same bytes
 
 
-@dataclass(frozen=True)
-class PersonalFiles:
+class PersonalFiles(Struct, frozen=True):
     """The zip and the names of what is in it."""
 
     content: bytes

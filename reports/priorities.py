@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from conversations.template import QuestionRole
 from reports.sections import AnswerEntry, QuestionSection, ThemeRef, ThemeSection
@@ -34,8 +35,7 @@ class SignalKind(StrEnum):
     NO_INPUT = "no_input"
 
 
-@dataclass(frozen=True)
-class NamedGroup:
+class NamedGroup(Struct, frozen=True):
     """A label (an option word, a question) and the colleagues it concerns."""
 
     label: str
@@ -46,8 +46,7 @@ class NamedGroup:
         return len(self.names)
 
 
-@dataclass(frozen=True)
-class ChoiceTally:
+class ChoiceTally(Struct, frozen=True):
     """The answers to one choice question for one theme, grouped by the option picked."""
 
     question_key: str
@@ -65,16 +64,14 @@ class ChoiceTally:
         return next((c.names for c in self.choices if c.label == option), ())
 
 
-@dataclass(frozen=True)
-class Ambition:
+class Ambition(Struct, frozen=True):
     """A colleague's ambition for a theme, cut short."""
 
     colleague: str
     short: str
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(Struct, frozen=True):
     """Something the coordinator should look at, about one theme, in words."""
 
     kind: SignalKind
@@ -82,8 +79,7 @@ class Signal:
     groups: tuple[NamedGroup, ...] = ()
 
 
-@dataclass(frozen=True)
-class ThemePriority:
+class ThemePriority(Struct, frozen=True):
     """One row of the priority picture."""
 
     theme: ThemeRef
@@ -95,8 +91,7 @@ class ThemePriority:
     answer_count: int = 0
 
 
-@dataclass(frozen=True)
-class PriorityPicture:
+class PriorityPicture(Struct, frozen=True):
     """The priority picture of a round: one row per theme of the template, in its order."""
 
     themes: tuple[ThemePriority, ...]
@@ -115,8 +110,7 @@ class PriorityPicture:
         return next((t for t in self.themes if t.theme.key == key), None)
 
 
-@dataclass(frozen=True)
-class CapacitySignal:
+class CapacitySignal(Struct, frozen=True):
     """A colleague proposes a theme as priority but says capacity falls short."""
 
     theme: ThemeRef

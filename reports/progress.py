@@ -9,17 +9,17 @@ in the same words (the ``progress_*`` labels of the catalogue).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
+
+from msgspec import Struct
 
 from conversations.progress import Category, Progress, count_progress
 from conversations.texts import Catalogue
 from storage.records import Kept, RoundSnapshot
 
 
-@dataclass(frozen=True)
-class ColleagueProgress:
+class ColleagueProgress(Struct, frozen=True):
     """One colleague (or an invite nobody opened yet) and their count."""
 
     name: str
@@ -29,8 +29,7 @@ class ColleagueProgress:
     invite_id: int | None = None  # "#12": names a colleague where two names clash
 
 
-@dataclass(frozen=True)
-class WithdrawnColleague:
+class WithdrawnColleague(Struct, frozen=True):
     """A colleague whose input was withdrawn: a name and when, nothing of what they gave."""
 
     name: str
@@ -38,16 +37,14 @@ class WithdrawnColleague:
     withdrawn_at: datetime | None
 
 
-@dataclass(frozen=True)
-class ThemeProgress:
+class ThemeProgress(Struct, frozen=True):
     key: str
     title: str
     contributors: int
     unanswered: tuple[str, ...]  # texts of questions nobody answered yet
 
 
-@dataclass(frozen=True)
-class RoundProgress:
+class RoundProgress(Struct, frozen=True):
     round_id: int
     round_name: str
     colleagues: tuple[ColleagueProgress, ...]

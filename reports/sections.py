@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from conversations.frozen import quick
+from msgspec import Struct
+
 from conversations.template import QuestionKind, QuestionRole
 
 SUBMITTED = "submitted"
 DRAFT = "draft"
 
 
-@dataclass(frozen=True)
-class ThemeRef:
+class ThemeRef(Struct, frozen=True):
     """A theme named by key and title, for lists outside the theme sections."""
 
     key: str
@@ -25,9 +24,7 @@ class ThemeRef:
         return f"theme-{self.key}"
 
 
-@quick
-@dataclass(frozen=True)
-class PartnerMention:
+class PartnerMention(Struct, frozen=True):
     """One partner named in a list answer: the registry's one name and the spelling typed."""
 
     name: str  # canonical: the same in the chapters, the matrix and every format
@@ -39,9 +36,7 @@ class PartnerMention:
         return " ".join(self.typed.split()).casefold() != self.name.casefold()
 
 
-@quick
-@dataclass(frozen=True)
-class AnswerEntry:
+class AnswerEntry(Struct, frozen=True):
     """One colleague's current answer to one question for one theme."""
 
     participant_id: int
@@ -63,8 +58,7 @@ class AnswerEntry:
         return self.status == SUBMITTED
 
 
-@dataclass(frozen=True)
-class QuestionSection:
+class QuestionSection(Struct, frozen=True):
     """A question of a theme with every answer given to it."""
 
     key: str
@@ -76,8 +70,7 @@ class QuestionSection:
     answers: tuple[AnswerEntry, ...]
 
 
-@dataclass(frozen=True)
-class ThemeSection:
+class ThemeSection(Struct, frozen=True):
     """A theme of the template with its colleagues, its state and, per question, the answers.
 
     Every theme of the template has one, in template order, also without any input: the

@@ -12,7 +12,6 @@ import contextlib
 import copy
 import io
 import zipfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.parts.document import DocumentPart
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
+from msgspec import Struct
 
 from reports import wordml
 from reports.errors import DocxTemplateError
@@ -40,8 +40,7 @@ _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 
 
-@dataclass(frozen=True)
-class Styles:
+class Styles(Struct, frozen=True):
     """Style ids of the styles the overview uses, as this document spells them.
 
     A Dutch Word saves "Heading 1" as id "Kop1": ids are looked up by name, once per document.

@@ -6,17 +6,16 @@ the reports and the tests read the same shapes whatever database sits behind the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from conversations.frozen import quick
+from msgspec import Struct, field
+
 from conversations.state import AnswerSource, Mode
 from conversations.template import Template
 
 
-@dataclass(frozen=True)
-class Round:
+class Round(Struct, frozen=True):
     """An intake round: a template snapshot, a deadline and its colleagues."""
 
     id: int
@@ -35,8 +34,7 @@ class Round:
         return self.closed_at is not None
 
 
-@dataclass(frozen=True)
-class Invite:
+class Invite(Struct, frozen=True):
     """A single-use invitation. Only the hash of its token is stored."""
 
     id: int
@@ -50,8 +48,7 @@ class Invite:
     revoked_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Participant:
+class Participant(Struct, frozen=True):
     """A colleague in a round, bound to one Telegram user."""
 
     id: int
@@ -75,8 +72,7 @@ class Participant:
     withdrawn_at: datetime | None = None  # when their input was erased (None before 2027)
 
 
-@dataclass(frozen=True)
-class RosterEntry:
+class RosterEntry(Struct, frozen=True):
     """One person's place in a round: an invite, and the participant it made once opened.
 
     A round's roster holds every colleague invited or taking part (not withdrawn, not revoked)
@@ -100,9 +96,7 @@ class RosterEntry:
         return self.participant_id is not None
 
 
-@quick
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """The current answer of one participant to one question for one theme."""
 
     participant_id: int
@@ -115,8 +109,7 @@ class Answer:
     versions: int = 1  # how many versions the history holds
 
 
-@dataclass(frozen=True)
-class AnswerVersion:
+class AnswerVersion(Struct, frozen=True):
     """One version in an answer's history."""
 
     text: str
@@ -124,8 +117,7 @@ class AnswerVersion:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class AsideText:
+class AsideText(Struct, frozen=True):
     """A text a colleague sent where it was no answer, kept until they say where it belongs."""
 
     id: int
@@ -136,8 +128,7 @@ class AsideText:
     placed_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class AnswerLink:
+class AnswerLink(Struct, frozen=True):
     """Which answer (and which of its parts) a Telegram message gave."""
 
     participant_id: int
@@ -146,8 +137,7 @@ class AnswerLink:
     part: int
 
 
-@dataclass(frozen=True)
-class Coordinator:
+class Coordinator(Struct, frozen=True):
     """A coordinator known to the store: joined through an invite, or picked a round in chat."""
 
     user_id: int
@@ -169,8 +159,7 @@ class ClaimOutcome(StrEnum):
     UNCERTAIN = "uncertain"  # timed out: Telegram may have delivered it, so never again
 
 
-@dataclass(frozen=True)
-class ClaimHistory:
+class ClaimHistory(Struct, frozen=True):
     """What the reminder schedule needs to know about one colleague's past reminders."""
 
     claimed: frozenset[str]  # slot keys that must not be sent (again)
@@ -179,8 +168,7 @@ class ClaimHistory:
     other_reminded_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class RoundSnapshot:
+class RoundSnapshot(Struct, frozen=True):
     """Everything the overview and progress need about one round, read in one go."""
 
     round: Round
@@ -192,8 +180,7 @@ class RoundSnapshot:
     kept: Kept | None = None  # a purged round: the anonymous counts that are left
 
 
-@dataclass(frozen=True)
-class Arrival:
+class Arrival(Struct, frozen=True):
     """An update as Telegram handed it over, before it is in the inbox."""
 
     update_id: int
@@ -202,8 +189,7 @@ class Arrival:
     payload: str  # the update's JSON as received
 
 
-@dataclass(frozen=True)
-class InboxEntry:
+class InboxEntry(Struct, frozen=True):
     """An update in the inbox, waiting to be handled (or being handled)."""
 
     id: int  # arrival order
@@ -225,16 +211,14 @@ class Lane(StrEnum):
 Keyboard = tuple[tuple[tuple[str, str], ...], ...]
 
 
-@dataclass(frozen=True)
-class Letter:
+class Letter(Struct, frozen=True):
     """A message to queue: Telegram HTML and its buttons."""
 
     text: str
     keyboard: Keyboard | None = None
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
+class OutboxMessage(Struct, frozen=True):
     """A queued message, sent in ``id`` order within its chat."""
 
     id: int
@@ -247,8 +231,7 @@ class OutboxMessage:
     attempts: int = 0
 
 
-@dataclass(frozen=True)
-class DatabaseCheck:
+class DatabaseCheck(Struct, frozen=True):
     """What a look at a database file (a backup) found: whether SQLite finds it sound, and
     what it holds."""
 
@@ -261,8 +244,7 @@ class DatabaseCheck:
 # --- privacy: what is erased, what is kept, and who did what ---------------------------------
 
 
-@dataclass(frozen=True)
-class KeptCount:
+class KeptCount(Struct, frozen=True):
     """How many colleagues answered one question for one theme of a purged round."""
 
     theme_key: str
@@ -270,8 +252,7 @@ class KeptCount:
     answers: int
 
 
-@dataclass(frozen=True)
-class Kept:
+class Kept(Struct, frozen=True):
     """All that is left of a purged round: anonymous counts, nobody's name."""
 
     colleagues: int  # took part (joined, not withdrawn) when it was purged
@@ -305,8 +286,7 @@ class ActorRole(StrEnum):
     BOT = "bot"  # the bot itself: a retention period that passed
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(Struct, frozen=True):
     """Who did something: a role, and (until a purge) who it was."""
 
     role: ActorRole
@@ -314,8 +294,7 @@ class Actor:
     name: str | None = None  # their name, or the operator's login name
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Struct, frozen=True):
     """One recorded action on a round."""
 
     id: int
@@ -328,8 +307,7 @@ class AuditEntry:
     detail: tuple[tuple[str, int], ...] = ()  # numbers: ("answers", 7), ("told", 3), ...
 
 
-@dataclass(frozen=True)
-class Erased:
+class Erased(Struct, frozen=True):
     """What a withdrawal took out of the store."""
 
     answers: int
@@ -347,8 +325,7 @@ class PurgeOutcome(StrEnum):
     ALREADY = "already"  # purged before: nothing left to erase
 
 
-@dataclass(frozen=True)
-class Purge:
+class Purge(Struct, frozen=True):
     """A purge: the outcome, what was erased, and whether the file holds none of it."""
 
     outcome: PurgeOutcome
@@ -362,8 +339,7 @@ class Purge:
         return self.outcome is PurgeOutcome.PURGED
 
 
-@dataclass(frozen=True)
-class ReminderClaim:
+class ReminderClaim(Struct, frozen=True):
     """One reminder slot of a colleague: when it was claimed and what became of it."""
 
     slot_key: str
@@ -372,8 +348,7 @@ class ReminderClaim:
     attempts: int
 
 
-@dataclass(frozen=True)
-class AnswerRecord:
+class AnswerRecord(Struct, frozen=True):
     """One answer with every version it had and the messages that gave its parts."""
 
     answer: Answer
@@ -381,8 +356,7 @@ class AnswerRecord:
     message_ids: tuple[int, ...]  # Telegram message ids in the colleague's own chat
 
 
-@dataclass(frozen=True)
-class Participation:
+class Participation(Struct, frozen=True):
     """Everything stored about one person in one round."""
 
     round: Round
@@ -394,8 +368,7 @@ class Participation:
     aside: tuple[AsideText, ...] = ()  # texts kept aside, placed or not
 
 
-@dataclass(frozen=True)
-class PersonalData:
+class PersonalData(Struct, frozen=True):
     """Everything the store holds about one Telegram user, and nothing of anyone else."""
 
     user_id: int

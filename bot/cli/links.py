@@ -9,7 +9,8 @@ get the link instead.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.settings import Settings
 from storage import Store
@@ -20,8 +21,7 @@ USERNAME_KEY = "bot_username"
 TIMEOUT = 10.0  # seconds for getMe; a coordinator waits, but not for long
 
 
-@dataclass(frozen=True)
-class BotName:
+class BotName(Struct, frozen=True):
     """The bot's username, or the ``[cli]`` key of why it is unknown (and the detail)."""
 
     username: str | None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from bot.cli.common import (
     Console,
@@ -260,8 +262,7 @@ async def update(console: Console, store: Store, args: argparse.Namespace) -> in
     return 0
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(Struct, frozen=True):
     """A --retention-days as typed: a number of days, or None for "off" (by hand only)."""
 
     days: int | None

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
+from msgspec import Struct
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot.context import BotApplication, services_of
@@ -71,8 +72,7 @@ def working_calendar(zone: str) -> WorkingCalendar:
     return WorkingCalendar(zone)
 
 
-@dataclass(frozen=True)
-class Colleague:
+class Colleague(Struct, frozen=True):
     """One participant as the reminders see them: progress and schedule input."""
 
     participant: Participant
@@ -157,8 +157,7 @@ class RoundDigest:
         )
 
 
-@dataclass(frozen=True)
-class _Claimed:
+class _Claimed(Struct, frozen=True):
     participant: Participant
     slot_key: str
     text: str

@@ -30,12 +30,12 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+from msgspec.structs import replace
 
 from storage.contract import Reader, StoreUnavailable, Writer
 from storage.records import Actor, AuditAction, Purge

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from bot import callbacks
 from bot.app import build_application
@@ -646,7 +647,7 @@ def test_manual_due_respects_the_colleague_not_the_hour():
     base = ReminderSubject(invited_at=local(2026, 11, 23), started=True, open_questions=2)
 
     def due(**changes: object) -> bool:
-        subject = ReminderSubject(**{**base.__dict__, **changes})
+        subject = replace(base, **changes)
         return manual_due(subject, deadline=date(2027, 1, 1), now=sunday_night, calendar=calendar)
 
     assert due()

@@ -81,7 +81,7 @@ def test_word_in_english_is_british_english() -> None:
 def test_word_chapter_without_input_says_so_with_who_has_it() -> None:
     snapshot = make_snapshot()
     only_anna = tuple(a for a in snapshot.answers if a.theme_key != "ondermijning")
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     document = word(render(build_overview(replace(snapshot, answers=only_anna), NOW), "docx"))
     texts = [p.text for p in document.paragraphs]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
+from msgspec.structs import replace
 from report_fixtures import CET, NOW, answer, make_snapshot, make_template
 
 from conversations.progress import Category

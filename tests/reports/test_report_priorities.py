@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 
+from msgspec.structs import replace
 from report_fixtures import NOW, answer, make_snapshot, make_template, person
 
 from reports.overview import build_overview

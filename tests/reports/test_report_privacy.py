@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import pickle
-from dataclasses import replace
 from datetime import timedelta
 
 import docx
 import openpyxl
+from msgspec.structs import replace
 from report_fixtures import NOW, T0, make_snapshot
 
 from reports.overview import build_overview

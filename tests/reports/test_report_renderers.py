@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import replace
 from datetime import datetime
 from html.parser import HTMLParser
 
@@ -14,6 +13,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 from report_fixtures import NOW, make_snapshot, make_template
 
 from reports import FORMATS, Overview, UnknownFormatError, build_overview, filename, render
