@@ -10,7 +10,7 @@ from conversations.template import Question, Template
 class SlotRef(NamedTuple):
     """One question for one theme.
 
-    A named tuple rather than a dataclass: documents make and hash one per answer (20,000 in
+    A named tuple rather than a struct: documents make and hash one per answer (20,000 in
     a large round), and a tuple does that in C.
     """
 

@@ -1,4 +1,4 @@
-"""Plain records the store hands out. Frozen dataclasses: safe to pass to pure code.
+"""Plain records the store hands out. Frozen structs (msgspec): safe to pass to pure code.
 
 Every store backend returns these and nothing else (never a driver's row), so the shell,
 the reports and the tests read the same shapes whatever database sits behind the contract.
