@@ -30,7 +30,7 @@ from conversations.invite_plan import (
     RowProblem,
 )
 from conversations.reminders import WorkingCalendar
-from conversations.texts import Catalogue, catalogue
+from conversations.texts import Catalogue, catalogue, os_reason
 from reports.invite_list import InviteList, IssuedInvite
 from storage import Writer
 from storage.records import Invite, Keyboard, Lane, Letter, Participant, RosterEntry, Round
@@ -218,7 +218,7 @@ def file_error_text(t: Catalogue, exc: ListFileError) -> str:
     return t.label(
         f"file_{exc.problem.value}",
         file=exc.name,
-        detail=exc.detail,
+        detail=os_reason(exc.cause, t) if exc.cause is not None else exc.detail,
         limit=f"{MAX_BYTES // (1024 * 1024)} MB",
     )
 

@@ -35,11 +35,14 @@ class ListFileProblem(StrEnum):
 class ListFileError(Exception):
     """A list file that cannot be read; ``detail`` says more where there is more to say."""
 
-    def __init__(self, problem: ListFileProblem, name: str, detail: str = "") -> None:
+    def __init__(
+        self, problem: ListFileProblem, name: str, detail: str = "", cause: OSError | None = None
+    ) -> None:
         super().__init__(f"{name}: {problem.value} {detail}".strip())
         self.problem = problem
         self.name = name
         self.detail = detail
+        self.cause = cause  # what the system said, for the user's own language
 
 
 def read_list_file(path: Path) -> list[list[str]]:
@@ -56,7 +59,7 @@ def read_list_file(path: Path) -> list[list[str]]:
     except FileNotFoundError:
         raise ListFileError(ListFileProblem.MISSING, name) from None
     except OSError as exc:
-        raise ListFileError(ListFileProblem.UNREADABLE, name, exc.strerror or "") from None
+        raise ListFileError(ListFileProblem.UNREADABLE, name, exc.strerror or "", exc) from None
     return read_list(data, path.name)
 
 

@@ -14,8 +14,11 @@ class DocxTemplateError(Exception):
     texts). The message itself is one English line, for logs.
     """
 
-    def __init__(self, path: str | Path, reason: str, detail: str = "") -> None:
+    def __init__(
+        self, path: str | Path, reason: str, detail: str = "", cause: OSError | None = None
+    ) -> None:
         self.path, self.reason, self.detail = str(path), reason, detail
+        self.cause = cause  # what the system said, for the user's own language
         if reason == "missing":
             message = f"{path}: no such file"
         elif reason == "unreadable":

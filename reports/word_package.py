@@ -69,7 +69,7 @@ def open_package(template: Path | None) -> DocumentObject:
     except FileNotFoundError:
         raise DocxTemplateError(template, "missing") from None
     except OSError as exc:
-        raise DocxTemplateError(template, "unreadable", str(exc.strerror or exc)) from None
+        raise DocxTemplateError(template, "unreadable", str(exc.strerror or exc), exc) from None
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError, etree.XMLSyntaxError):
         raise DocxTemplateError(template, "not_word") from None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, Console
+from conversations.texts import os_reason
 from storage import DatabaseCheck, check_database, open_store
 from storage.contract import StoreUnavailable
 
@@ -42,7 +43,7 @@ async def run(console: Console, args: argparse.Namespace) -> int:
     except StoreUnavailable as exc:
         console.fail("db_unavailable", db=console.settings.db, detail=str(exc))
     except OSError as exc:
-        console.fail("output_not_writable", path=str(target), reason=exc.strerror or str(exc))
+        console.fail("output_not_writable", path=str(target), reason=os_reason(exc, console.t))
     finally:
         await store.close()
     check = check_database(target)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.settings import Settings
-from conversations.texts import Catalogue, catalogue
+from conversations.texts import Catalogue, catalogue, os_reason
 from storage import Reader
 from storage.records import Actor, ActorRole, Round
 
@@ -131,9 +131,8 @@ class Console:
         try:
             check_docx_template(path)
         except DocxTemplateError as exc:
-            self.fail(
-                f"docx_template_{exc.reason}", source=source, file=exc.path, detail=exc.detail
-            )
+            detail = os_reason(exc.cause, self.t) if exc.cause is not None else exc.detail
+            self.fail(f"docx_template_{exc.reason}", source=source, file=exc.path, detail=detail)
 
     def date(self, day: date | None) -> str:
         """A date as a reader of the language writes it, or "-"."""
@@ -271,7 +270,7 @@ def write_file(console: Console, path: Path, data: bytes) -> None:
                 os.unlink(temporary)
             raise
     except OSError as exc:
-        console.fail("output_not_writable", path=str(path), reason=exc.strerror or str(exc))
+        console.fail("output_not_writable", path=str(path), reason=os_reason(exc, console.t))
 
 
 def stderr(text: str) -> None:

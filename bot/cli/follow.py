@@ -31,7 +31,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     # tests/test_cli.py checks that this help names every format and the default.
     report.add_argument(
         "--format",
-        help="html (the default), docx, md, xlsx or csv; without it the extension decides",
+        help="html, docx, md, xlsx or csv; without it the extension of --output decides, and "
+        "a folder gets html (the default)",
     )
     report.add_argument("--output", required=True, help="file to write, or an existing folder")
     report.add_argument(

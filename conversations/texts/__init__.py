@@ -19,6 +19,7 @@ with ``total=1`` "1 vraag" (looked up in the same section).
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 import string
@@ -141,6 +142,18 @@ class _CountingFormatter(string.Formatter):
 
 def _is_number(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def os_reason(error: OSError, t: Catalogue) -> str:
+    """Why the operating system refused a file, in the catalogue's language (plain text).
+
+    The system's own words (``strerror``) are English whatever the language; a reason the
+    catalogue has no ``os_<errno name>`` label for is told in them all the same.
+    """
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name and f"os_{name.lower()}" in t.labels:
+        return t.label(f"os_{name.lower()}")
+    return error.strerror or str(error)
 
 
 def plain(text: str) -> str:

@@ -376,6 +376,47 @@ def test_report_submitted_only_and_a_house_style(db, capsys, tmp_path):
     assert err.count("\n") == 1 and "Traceback" not in err and "kapot.docx" in err
 
 
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("nl", "kan {path} niet schrijven: de schijf is vol"),
+        ("en", "cannot write {path}: the disk is full"),
+    ],
+)
+def test_a_file_the_system_will_not_write_is_told_in_the_users_language(
+    db, capsys, tmp_path, monkeypatch, language, reason
+):
+    # The system's own words (strerror) are English whatever the language.
+    import errno
+    import tempfile
+
+    run(capsys, "round", "create", "--name", "R", "--template", SMALL, "--json")
+    monkeypatch.setenv("THEMABOT_LANGUAGE", language)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    out = tmp_path / "x.html"
+    assert main(["report", "--round", "1", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"themabot: {reason.format(path=out)}\n"
+    assert not out.exists()
+
+
+def test_a_reason_without_a_text_is_told_in_the_systems_words():
+    import errno
+
+    from conversations.texts import catalogue, os_reason
+
+    t = catalogue("nl")
+    assert os_reason(OSError(errno.EACCES, "Permission denied"), t) == "geen toestemming"
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link"), t) == (
+        "Invalid cross-device link"
+    )
+    assert os_reason(OSError("no errno at all"), t) == "no errno at all"
+
+
 def test_a_house_style_that_cannot_be_used_is_named_where_it_came_from(
     db, tmp_path, capsys, monkeypatch
 ):
