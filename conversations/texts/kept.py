@@ -28,14 +28,11 @@ def read(source: Path) -> dict[str, Any]:
     """The tables of a TOML catalogue: kept ones when they are of this very file."""
     stamp = _stamp(source)
     kept = _kept_path(source)
-    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-        found = marshal.loads(kept.read_bytes())
-        if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp:
-            tables: dict[str, Any] = found[1]
-            return tables
-    tables = tomllib.loads(source.read_text("utf-8"))
-    if not sys.dont_write_bytecode:
-        _keep(kept, stamp, tables)
+    tables = _kept_tables(kept, stamp)
+    if tables is None:
+        tables = tomllib.loads(source.read_text("utf-8"))
+        if not sys.dont_write_bytecode:
+            _keep(kept, stamp, tables)
     return tables
 
 
@@ -44,10 +41,19 @@ def keep_all(folder: Path) -> None:
     for source in sorted(folder.glob("*.toml")):
         kept = _kept_path(source)
         stamp = _stamp(source)
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            if marshal.loads(kept.read_bytes())[0] == stamp:
-                continue
-        _keep(kept, stamp, tomllib.loads(source.read_text("utf-8")))
+        if _kept_tables(kept, stamp) is None:
+            _keep(kept, stamp, tomllib.loads(source.read_text("utf-8")))
+
+
+def _kept_tables(kept: Path, stamp: tuple[int, int]) -> dict[str, Any] | None:
+    """What was kept for the file of ``stamp``; None when nothing (usable) was."""
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        found = marshal.loads(kept.read_bytes())
+        shaped = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict)
+        if shaped and found[0] == stamp:
+            tables: dict[str, Any] = found[1]
+            return tables
+    return None
 
 
 def _stamp(source: Path) -> tuple[int, int]:

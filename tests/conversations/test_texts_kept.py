@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 import tomllib
@@ -49,9 +50,12 @@ def test_a_changed_catalogue_is_read_again(tmp_path, writing):
 def test_a_kept_file_that_is_damaged_costs_a_parse_not_an_error(tmp_path, writing):
     source = _catalogue(tmp_path)
     kept.read(source)
-    for damaged in (b"", b"\x00garbage", b"\xe3\x00\x00"):
+    wrong_shapes = [marshal.dumps(v) for v in ({"x": 1}, 7, (1, 2, 3), (kept._stamp(source), []))]
+    for damaged in (b"", b"\x00garbage", b"\xe3\x00\x00", *wrong_shapes):
         for path in (tmp_path / "__pycache__").glob("*.marshal"):
             path.write_bytes(damaged)
+        kept.keep_all(tmp_path)  # make, too, reads the catalogue again rather than failing
+        path.write_bytes(damaged)
         assert kept.read(source) == {"cli": {"hello": "Hallo"}}
 
 
