@@ -62,6 +62,9 @@ class AsideNote(Struct, frozen=True):
 class IntakeState(Struct, frozen=True, dict=True):
     """Everything stored about one colleague that decides what happens next."""
 
+    # dict=True: `slots` (a cached_property) is kept in a __dict__, which a Struct has not
+    # otherwise; `replace` makes a new state, so a changed theme list is counted afresh.
+
     template: Template
     theme_keys: tuple[str, ...]
     answers: Mapping[SlotRef, StoredAnswer]
