@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 # Articles that say nothing about which organisation is meant ("de politie" is "politie").
 _ARTICLES = frozenset({"de", "het", "the", "een"})
 _SPACE = re.compile(r"\s+")
-_BRACKETS = {")": "(", "]": "[", "}": "{"}
+_BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 
 def _is_edge_punctuation(char: str) -> bool:
@@ -27,6 +27,11 @@ def _strip_edge_punctuation(text: str) -> str:
     """Strips punctuation and symbols at both ends, keeping a closing bracket that is opened."""
     start, end = 0, len(text)
     while start < end and _is_edge_punctuation(text[start]):
+        # "<b>Brandweer</b>", pasted from a mail, stays as typed rather than "b>Brandweer</b":
+        # what looks like markup is not ours to guess at. A "<" that only wraps the name
+        # goes, as a "(" does: "<GGD>" is GGD, "(OM)" is OM.
+        if text[start] == "<" and ">" in text[start + 1 : end - 1]:
+            break
         start += 1
     while end > start and _is_edge_punctuation(text[end - 1]):
         opener = _BRACKETS.get(text[end - 1])

@@ -21,6 +21,9 @@ from reports.partners import PartnerRegistry, normalise_partner
         ("Openbaar Ministerie (OM)", "openbaar ministerie (om)"),
         ("(RIEC)", "riec"),
         ("- GGD;", "ggd"),
+        ("<GGD>", "ggd"),  # only wrapped: decoration, as "(RIEC)" is
+        ("-> Politie <-", "politie"),
+        ("<b>Brandweer</b>", "<b>brandweer</b>"),  # markup: kept as typed, not half of it
         ("de", "de"),  # an article alone is a name, not nothing
         ("...", ""),
     ],
@@ -40,6 +43,11 @@ def test_display_name_is_the_most_common_spelling() -> None:
     registry = PartnerRegistry()
     registry.observe_all(["veilig thuis", "Veilig Thuis", "de Veilig Thuis", "VEILIG THUIS"])
     assert registry.canonical("veilig thuis") == "Veilig Thuis"
+
+
+def test_a_partner_typed_with_markup_is_shown_as_typed_not_half_stripped() -> None:
+    # Pasted from a mail: "<b>Brandweer</b>" once read "B>Brandweer</b".
+    assert PartnerRegistry().canonical("<b>Brandweer</b>") == "<b>Brandweer</b>"
 
 
 def test_unseen_name_gets_a_tidy_display_name() -> None:
