@@ -110,8 +110,13 @@ async def purge(console: Console, store: Store, args: argparse.Namespace) -> int
     """Erases a closed round's personal data; counts per theme and question stay."""
     async with store.read() as tx:
         round_ = await the_round(console, tx, args.round)
-        people = len(await tx.participants(round_.id))
+        participants = await tx.participants(round_.id)
         invites = len(await tx.invites(round_.id))
+    people = len(participants)
+    # Their names go too, but the reports no longer count them: say so, or 22 here reads
+    # as a mistake next to a report's 21.
+    gone = sum(1 for p in participants if p.withdrawn)
+    withdrawn = console.text("purge_withdrawn", count=gone) if gone else ""
     if round_.purged_at is not None:
         scrubbed = await store.scrub()  # once more: a reader may have kept the last one back
         console.json(
@@ -129,6 +134,7 @@ async def purge(console: Console, store: Store, args: argparse.Namespace) -> int
         round=round_.id,
         name=round_.name,
         colleagues=people,
+        withdrawn=withdrawn,
         invites=invites,
     ):
         return 1
@@ -150,6 +156,7 @@ async def purge(console: Console, store: Store, args: argparse.Namespace) -> int
         "purge_done",
         round=round_.id,
         colleagues=result.colleagues,
+        withdrawn=withdrawn,
         invites=result.invites,
         answers=result.answers,
     )

@@ -169,6 +169,19 @@ def test_purge_is_refused_for_an_open_round_and_erases_everyone_from_a_closed_on
     assert again["already"] and again["scrubbed"]
 
 
+def test_a_purge_says_who_of_those_it_erases_had_withdrawn(cli):
+    # Their names go too, yet no report counts them: "2 participants" next to a report's
+    # "1 participant" would read as a mistake.
+    a_round(cli)
+    cli.ok("withdraw", "--round", "1", "--name", "Bram")
+    cli.ok("round", "close", "--round", "1", "--yes")
+    said = cli.ok("purge", "--round", "1", "--yes")
+    assert (
+        "Round 1 is erased: 2 participants (1 of whom had withdrawn and no longer counts in "
+        "the reports), 3 invitations and 1 answer removed."
+    ) in " ".join(said.split())
+
+
 def readable(fmt: str, path: Path) -> str:
     if fmt == "docx":
         document = docx.Document(str(path))
