@@ -95,7 +95,7 @@ environment = _build_environment()
 
 
 def _answer_blocks(
-    labels: Mapping[str, str], language: str
+    labels: Mapping[str, str], when: MomentTexts
 ) -> Callable[[Sequence[AnswerEntry]], Markup]:
     """Returns the renderer of a question's answer blocks, in one piece.
 
@@ -104,7 +104,6 @@ def _answer_blocks(
     Every value is cleaned and escaped here (markupsafe.escape), as the template would.
     """
     typed_as = escape(_clean(labels["typed_as"]))
-    when = MomentTexts(language)
     status_words = {"submitted": escape(labels["submitted"]), "draft": escape(labels["draft"])}
 
     # A colleague's name, a partner and an item come back on many answers: once per document.
@@ -163,14 +162,13 @@ def _answer_blocks(
     return blocks
 
 
-def _trail_rows(overview: Overview) -> Markup:
+def _trail_rows(overview: Overview, when: MomentTexts) -> Markup:
     """The rows of the trail (every answer, with its versions), in one piece.
 
     In Python for the reason the answer blocks are: one row per answer, six values each, in
     document order (Overview.answers). The names, themes and questions repeat on every row and
     are escaped once; dates and counts are digits and need no escaping.
     """
-    when = MomentTexts(overview.language)
     repeated = lru_cache(maxsize=None)(lambda value: escape(_clean(value)))
     rows = []
     for theme in overview.themes:
@@ -221,6 +219,7 @@ def render_html(overview: Overview) -> bytes:
             notice=wording.purged_notice(overview, t),
         )
         return page.encode("utf-8")
+    when = MomentTexts(overview.language)  # the blocks and the trail show the same moments
     pieces = environment.get_template("overview.html.j2").generate(
         overview=overview,
         L=t.labels,
@@ -234,8 +233,8 @@ def render_html(overview: Overview) -> bytes:
         state={s: wording.state_label(s, t) for s in wording.CellState}.__getitem__,
         states=list(wording.CellState),
         contributors=lambda s: wording.contributors_text(s.submitted_by, s.drafting, t),
-        answer_blocks=_answer_blocks(t.labels, overview.language),
-        trail_rows=_trail_rows,
+        answer_blocks=_answer_blocks(t.labels, when),
+        trail_rows=lambda overview: _trail_rows(overview, when),
         coverage_rows=lambda coverage: _coverage_rows(coverage, t),
     )
     return _encoded(pieces)
