@@ -112,11 +112,6 @@ async def purge(console: Console, store: Store, args: argparse.Namespace) -> int
         round_ = await the_round(console, tx, args.round)
         participants = await tx.participants(round_.id)
         invites = len(await tx.invites(round_.id))
-    people = len(participants)
-    # Their names go too, but the reports no longer count them: say so, or 22 here reads
-    # as a mistake next to a report's 21.
-    gone = sum(1 for p in participants if p.withdrawn)
-    withdrawn = console.text("purge_withdrawn", count=gone) if gone else ""
     if round_.purged_at is not None:
         scrubbed = await store.scrub()  # once more: a reader may have kept the last one back
         console.json(
@@ -127,13 +122,17 @@ async def purge(console: Console, store: Store, args: argparse.Namespace) -> int
         return 0
     if not round_.closed:
         console.fail("purge_not_closed", round=round_.id)
+    # Their names go too, but the reports no longer count them: say so, or 22 here reads
+    # as a mistake next to a report's 21.
+    gone = sum(1 for p in participants if p.withdrawn)
+    withdrawn = console.text("purge_withdrawn", count=gone) if gone else ""
     if not confirmed(
         console,
         args,
         "purge_prompt",
         round=round_.id,
         name=round_.name,
-        colleagues=people,
+        colleagues=len(participants),
         withdrawn=withdrawn,
         invites=invites,
     ):
